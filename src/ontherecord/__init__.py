@@ -1,0 +1,89 @@
+"""ontherecord: who said what in the news, and which sentences rest on whose word.
+
+    >>> import ontherecord
+    >>> record = ontherecord.read("article.txt")
+    >>> ledger = ontherecord.Ledger("ontherecord.db")
+
+Importing this package loads no spaCy, SQLAlchemy or pyspark; they load on first use.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ontherecord.errors import (
+    ExtractionError,
+    InputError,
+    LedgerError,
+    ModelError,
+    NotFoundError,
+    OntherecordError,
+)
+from ontherecord.model import (
+    Article,
+    Attribution,
+    AttributionKind,
+    CharSpan,
+    Identification,
+    Note,
+    Record,
+    Source,
+)
+from ontherecord.model.serialize import record_from_dict, record_from_json, record_to_dict, record_to_json
+from ontherecord.settings import Settings
+
+if TYPE_CHECKING:
+    from ontherecord.ledger import Ledger
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "Article",
+    "Attribution",
+    "AttributionKind",
+    "CharSpan",
+    "ExtractionError",
+    "Identification",
+    "InputError",
+    "Ledger",
+    "LedgerError",
+    "ModelError",
+    "Note",
+    "NotFoundError",
+    "OntherecordError",
+    "Record",
+    "Settings",
+    "Source",
+    "read",
+    "record_from_dict",
+    "record_from_json",
+    "record_to_dict",
+    "record_to_json",
+]
+
+logging.getLogger(__name__).addHandler(logging.NullHandler())
+
+
+def read(path_or_text: str | Path, settings: Settings | None = None) -> Record:
+    """Read one article (a path to a .txt/.html/.htm file, or the article's text itself) into a Record."""
+    from ontherecord.ingest.readers import read_file, read_text
+    from ontherecord.pipeline import process_page
+
+    if isinstance(path_or_text, Path) or (
+        "\n" not in str(path_or_text) and len(str(path_or_text)) < 4096 and Path(str(path_or_text)).exists()
+    ):
+        page = read_file(Path(path_or_text), settings or Settings())
+    else:
+        page = read_text(str(path_or_text))
+    return process_page(page, settings=settings)
+
+
+def __getattr__(name: str) -> Any:
+    # The ledger needs SQLAlchemy; load it only when someone asks for it.
+    if name == "Ledger":
+        from ontherecord.ledger import Ledger
+
+        return Ledger
+    raise AttributeError(f"module 'ontherecord' has no attribute {name!r}")

@@ -1,0 +1,3 @@
+from ontherecord.cli import main
+
+main()

@@ -1,0 +1,3 @@
+"""CLI: batch commands."""
+
+COMMANDS: list = []

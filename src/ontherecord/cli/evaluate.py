@@ -1,0 +1,3 @@
+"""CLI: evaluate commands."""
+
+COMMANDS: list = []

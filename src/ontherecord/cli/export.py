@@ -1,0 +1,3 @@
+"""CLI: export commands."""
+
+COMMANDS: list = []

@@ -1,0 +1,3 @@
+"""CLI: ledger commands."""
+
+COMMANDS: list = []

@@ -1,0 +1,46 @@
+"""One exception tree for ontherecord. The CLI turns any of these into a one-line error.
+
+    OntherecordError
+    ├── InputError            a file or text we cannot read (missing, binary, empty, too big, no article)
+    ├── ExtractionError       the reader failed on one article (parse, extract, resolve)
+    ├── ModelError            a trained model that is missing, corrupt or of another version
+    └── LedgerError           the database: not ours, newer schema, integrity problems
+        └── NotFoundError     an article or source the ledger does not hold
+"""
+
+from __future__ import annotations
+
+
+class OntherecordError(Exception):
+    """Root of every error ontherecord raises on purpose."""
+
+
+class InputError(OntherecordError):
+    """Input we cannot read. The message names the file and the problem."""
+
+    def __init__(self, origin: str, problem: str) -> None:
+        super().__init__(f"{origin}: {problem}")
+        self.origin = origin
+        self.problem = problem
+
+
+class ExtractionError(OntherecordError):
+    """A stage of the reader failed on one article."""
+
+    def __init__(self, origin: str, stage: str, problem: str) -> None:
+        super().__init__(f"{origin}: {stage} failed: {problem}")
+        self.origin = origin
+        self.stage = stage
+        self.problem = problem
+
+
+class ModelError(OntherecordError):
+    """A trained model we cannot load."""
+
+
+class LedgerError(OntherecordError):
+    """The ledger database refused or cannot be used."""
+
+
+class NotFoundError(LedgerError):
+    """No such article or source in the ledger."""

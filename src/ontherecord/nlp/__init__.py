@@ -1,0 +1,1 @@
+"""Stage ③: the only package that loads spaCy pipelines."""
