@@ -7,25 +7,15 @@ same function serves the CLI, the multiprocessing runner and Spark executors.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from ontherecord.errors import ExtractionError, InputError, OntherecordError
-from ontherecord.model import Article, Page, Record
+from ontherecord.model import Article, Failure, Page, Record
 from ontherecord.settings import Settings
 
 if TYPE_CHECKING:
     from spacy.language import Language
     from spacy.tokens import Doc
-
-
-@dataclass(frozen=True, slots=True)
-class Failure:
-    """An article the reader could not turn into a Record; batch runs record it and go on."""
-
-    origin: str
-    stage: str
-    message: str
 
 
 def _stage(origin: str, stage: str, fn, *args):  # type: ignore[no-untyped-def]

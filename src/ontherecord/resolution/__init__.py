@@ -1,0 +1,1 @@
+"""Stage ⑤: mentions of people and groups -> sources (within an article; canonical keys across articles)."""

@@ -1,0 +1,1 @@
+"""Data files (lexicons, the shipped model); each text file starts with a provenance comment."""
