@@ -35,3 +35,46 @@ def heading(text: str) -> str:
 
 def as_json(data: Any) -> str:
     return json.dumps(data, ensure_ascii=False, indent=2)
+
+
+def record_text(record: Any) -> str:
+    """A Record for people: title, notes, sources, then each attribution with its words."""
+    from ontherecord.model.spans import spans_text
+
+    a = record.article
+    text = a.text
+    names = {s.id: s.name for s in record.sources}
+    out = [heading(a.title or a.id)]
+    meta = [x for x in (a.id, a.published, a.url) if x]
+    out.append(click.style(" · ".join(meta), dim=True))
+    for note in record.notes:
+        named = ", ".join(names.get(i, i) for i in note.source_ids)
+        out.append("")
+        out.append(click.style(f"{note.kind.replace('_', ' ').capitalize()}", fg="yellow", bold=True)
+                   + (f" (names {named})" if named else "") + ":")
+        out.append(f"  {note.text}")
+    counts: dict[str, int] = {}
+    for t in record.attributions:
+        if t.source_id:
+            counts[t.source_id] = counts.get(t.source_id, 0) + 1
+    out += ["", heading("Sources")]
+    rows = []
+    for s in record.sources:
+        d = s.descriptors
+        desc = ", ".join(
+            x for x in (f"age {d.age}" if d.age is not None else "", d.gender or "", d.role or "") if x
+        )
+        rows.append([s.name, s.identification, s.kind, counts.get(s.id, 0),
+                     "yes" if s.protected else "", desc])
+    out.append(table(["name", "identification", "kind", "attributions", "protected", "descriptors"], rows))
+    out += ["", heading("Attributions")]
+    for t in record.attributions:
+        who = names.get(t.source_id or "", spans_text(t.source, text) or "(no source)")
+        cue = spans_text(t.cue, text)
+        content = spans_text(t.content, text)
+        if len(content) > 160:
+            content = content[:159] + "…"
+        out.append(f"{click.style(who, bold=True)} [{t.kind}] {click.style(cue, fg='green')}: {content}")
+        for q in t.qualifiers:
+            out.append(click.style(f"    ⚠ {q.kind}: {q.text}", fg="red"))
+    return "\n".join(out)

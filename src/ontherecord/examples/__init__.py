@@ -1,0 +1,1 @@
+"""The bundled example page that `ontherecord demo` reads."""

@@ -1,0 +1,36 @@
+"""Shared fixtures: where the data lives, one spaCy pipeline per session, a hypothesis profile."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, settings
+
+REPO = Path(__file__).resolve().parent.parent
+DATA = Path(__file__).resolve().parent / "data"
+SHARED = Path(os.environ.get("ONTHERECORD_SHARED", REPO.parent / "shared"))
+POLNEAR = SHARED / "data" / "polnear"
+SEED = DATA / "articles" / "seed_belarus_battalion.txt"
+
+# Parsing makes examples slow and uneven; a deadline would only produce flaky failures.
+settings.register_profile(
+    "ontherecord", deadline=None, suppress_health_check=[HealthCheck.too_slow], max_examples=60
+)
+settings.load_profile("ontherecord")
+
+
+@pytest.fixture(scope="session")
+def nlp():
+    from ontherecord.nlp.pipeline import load_nlp
+
+    return load_nlp()
+
+
+@pytest.fixture(scope="session")
+def polnear_dev() -> Path:
+    path = POLNEAR / "dev"
+    if not (path / "text").is_dir():
+        pytest.skip(f"the PolNeAR corpus is not at {path} (set ONTHERECORD_SHARED to the shared/ folder)")
+    return path
