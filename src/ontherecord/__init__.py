@@ -71,13 +71,23 @@ def read(path_or_text: str | Path, settings: Settings | None = None) -> Record:
     from ontherecord.ingest.readers import read_file, read_text
     from ontherecord.pipeline import process_page
 
-    if isinstance(path_or_text, Path) or (
-        "\n" not in str(path_or_text) and len(str(path_or_text)) < 4096 and Path(str(path_or_text)).exists()
-    ):
+    if isinstance(path_or_text, Path) or _looks_like_path(str(path_or_text)):
         page = read_file(Path(path_or_text), settings or Settings())
     else:
         page = read_text(str(path_or_text))
     return process_page(page, settings=settings)
+
+
+_ARTICLE_SUFFIXES = {".txt", ".text", ".md", ".html", ".htm", ".xhtml"}
+
+
+def _looks_like_path(text: str) -> bool:
+    # One line naming an existing file, or a file name with an article suffix (so a mistyped
+    # path is reported as missing rather than read as a one-line article).
+    if "\n" in text or len(text) > 4096:
+        return False
+    candidate = Path(text)
+    return candidate.exists() or candidate.suffix.lower() in _ARTICLE_SUFFIXES
 
 
 def __getattr__(name: str) -> Any:

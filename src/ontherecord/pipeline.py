@@ -30,7 +30,10 @@ def _stage(origin: str, stage: str, fn, *args):  # type: ignore[no-untyped-def]
 def clean(page: Page) -> tuple[Article, tuple]:
     from ontherecord.ingest.clean import clean_page
 
-    return _stage(page.origin, "clean", clean_page, page)
+    article, notes = _stage(page.origin, "clean", clean_page, page)
+    if not article.text.strip():
+        raise InputError(page.origin, "no article text left after removing page chrome")
+    return article, notes
 
 
 def read_doc(article: Article, notes: tuple, doc: Doc, settings: Settings, origin: str) -> Record:
@@ -85,7 +88,7 @@ def process_pages(
             try:
                 article, notes = clean(page)
             except InputError as exc:
-                yield Failure(page.origin, "read", exc.problem)
+                yield Failure(page.origin, "clean", exc.problem)
             except ExtractionError as exc:
                 yield Failure(page.origin, exc.stage, exc.problem)
             else:

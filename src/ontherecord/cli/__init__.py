@@ -41,6 +41,9 @@ def cli(ctx: click.Context, db: str | None, config: str | None, debug: bool) -> 
         raise click.ClickException(f"{config}: cannot read settings: {exc}") from exc
     ctx.obj = {"settings": settings.with_(db=db), "debug": debug}
     logging.basicConfig(level=logging.DEBUG if debug else logging.WARNING, format="%(message)s")
+    # trafilatura and its helpers log their own parsing chatter at WARNING; our errors say what matters.
+    for name in ("trafilatura", "htmldate", "courlan", "justext"):
+        logging.getLogger(name).setLevel(logging.DEBUG if debug else logging.ERROR)
 
 
 for _name in _COMMAND_MODULES:
