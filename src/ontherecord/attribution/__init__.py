@@ -1,0 +1,1 @@
+"""Stage ④: attribution extraction — who said what, found in an Article and its parsed Doc."""

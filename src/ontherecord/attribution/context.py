@@ -1,0 +1,118 @@
+"""Stage ④: the parsed article as the rules see it — tokens, paragraphs, quotes and cue lexicon."""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from ontherecord.attribution.cues import Lexicon, load_lexicon
+from ontherecord.attribution.quotes import (
+    DOUBLE_CLOSE,
+    DOUBLE_EITHER,
+    DOUBLE_OPEN,
+    Quote,
+    find_quotes,
+    paragraphs,
+)
+from ontherecord.model.spans import CharSpan
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Token
+
+
+DOUBLE_MARKS = frozenset(DOUBLE_OPEN + DOUBLE_CLOSE + DOUBLE_EITHER)
+
+
+@dataclass
+class Context:
+    """Everything the rules share about one article; built once per article.
+
+    Attributes:
+        doc: The parsed article.
+        text: ``doc.text``, the article body, read once.
+        lexicon: The cue lexicons.
+        paragraphs: Paragraph spans (non-blank lines).
+        quotes: Double-quoted passages (single-quoted ones are in ``single_quotes``).
+        used_cues: Token indices already taken as a cue by an earlier rule.
+    """
+
+    doc: Doc
+    lexicon: Lexicon
+    paragraphs: list[CharSpan]
+    quotes: list[Quote]
+    single_quotes: list[Quote]
+    used_cues: set[int] = field(default_factory=set)
+    # spaCy rebuilds Doc.text on every access; the rules read it constantly.
+    text: str = ""
+    _para_starts: list[int] = field(default_factory=list, repr=False)
+    _quote_of_token: dict[int, int] = field(default_factory=dict, repr=False)
+    _para_tokens: dict[int, tuple[int, int]] = field(default_factory=dict, repr=False)
+    _quote_starts: list[int] = field(default_factory=list, repr=False)
+
+    @classmethod
+    def build(cls, doc: Doc, lexicon: Lexicon | None = None) -> Context:
+        text = doc.text
+        found = find_quotes(text)
+        ctx = cls(
+            doc=doc,
+            text=text,
+            lexicon=lexicon or load_lexicon(),
+            paragraphs=paragraphs(text),
+            quotes=[q for q in found if not q.single],
+            single_quotes=[q for q in found if q.single],
+        )
+        ctx._para_starts = [p.start for p in ctx.paragraphs]
+        # Double quotes never overlap one another, so their starts sort them for bisection.
+        ctx._quote_starts = [q.span.start for q in ctx.quotes]
+        for n, q in enumerate(ctx.quotes):
+            for tok in ctx.tokens_in(q.span):
+                ctx._quote_of_token[tok.i] = n
+        return ctx
+
+    def paragraph_of(self, char: int) -> int:
+        """Index of the paragraph at or before character ``char`` (-1 before the first)."""
+        return bisect.bisect_right(self._para_starts, char) - 1
+
+    def tokens_in(self, span: CharSpan) -> list[Token]:
+        """Tokens lying wholly inside ``span``."""
+        chars = self.doc.char_span(span.start, span.end, alignment_mode="contract")
+        return list(chars) if chars is not None else []
+
+    def quote_index(self, token: Token) -> int | None:
+        """Index into ``quotes`` of the double quote holding ``token`` (marks included), if any."""
+        return self._quote_of_token.get(token.i)
+
+    def in_quote(self, token: Token) -> bool:
+        return token.i in self._quote_of_token
+
+    def paragraph_tokens(self, token: Token) -> tuple[int, int]:
+        """Token range ``[lo, hi)`` of the paragraph holding ``token``: no span may leave it,
+        since the parser's sentences sometimes run over a line break (a dateline, a timestamp)."""
+        k = self.paragraph_of(token.idx)
+        if k < 0:
+            return 0, len(self.doc)
+        cached = self._para_tokens.get(k)
+        if cached is None:
+            para = self.paragraphs[k]
+            chars = self.doc.char_span(para.start, para.end, alignment_mode="expand")
+            cached = (chars.start, chars.end) if chars is not None else (0, len(self.doc))
+            self._para_tokens[k] = cached
+        return cached
+
+    def has_stray_mark(self, span: CharSpan) -> bool:
+        """True when ``span`` holds a double quote mark that no paired quote explains: where
+        such a quote ends is unknown, so content built across it would be a guess."""
+        text = self.text
+        for i in range(span.start, span.end):
+            if text[i] in DOUBLE_MARKS or text.startswith("''", i):
+                if self.quote_covering(i) is None:
+                    return True
+        return False
+
+    def quote_covering(self, char: int) -> Quote | None:
+        """The double quote whose span holds character ``char``, if any."""
+        k = bisect.bisect_right(self._quote_starts, char) - 1
+        if k >= 0 and char < self.quotes[k].span.end:
+            return self.quotes[k]
+        return None
