@@ -1,0 +1,198 @@
+"""Stage ⑤b rely: for every body sentence, the sources it rests on and how (quoted, paraphrased, shared, self-reported).
+
+Quoted and paraphrased come straight from the attributions. Shared comes from resolution's
+membership of "X and other recruits said". Self-reported is the unattributed biography a news
+story builds from its subject's own account: a sentence whose subject is the source, inside the
+run of paragraphs that profiles that source and that holds at least one of the source's own
+attributions ("He left the country in 2011 and landed in New York City…"). Sentences that are
+another source's words are never self-reported.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from ontherecord.model import (
+    Article,
+    Attribution,
+    AttributionKind,
+    CharSpan,
+    Identification,
+    Reliance,
+    RelianceHow,
+    Sentence,
+    SourceKind,
+)
+from ontherecord.resolution.discourse import ParagraphIndex, inside, quote_regions, sentence_pieces
+from ontherecord.resolution.lexicon import resolution_cues
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Span, Token
+
+    from ontherecord.resolution.resolver import Resolution
+
+# When one sentence rests on a source in several ways, the strongest is kept.
+_RANK = {
+    RelianceHow.QUOTED: 0,
+    RelianceHow.PARAPHRASED: 1,
+    RelianceHow.SHARED: 2,
+    RelianceHow.SELF_REPORTED: 3,
+}
+# Clauses whose subject is not what the sentence is about ("While X …, Y did …").
+_SUBORDINATE = frozenset({"advcl", "relcl", "acl", "pcomp", "csubj", "prep", "pobj"})
+
+
+def _touches(span: CharSpan, sentence: CharSpan, text: str) -> bool:
+    """True when ``span`` shares a word character with ``sentence`` (not just a space or a comma)."""
+    start, end = max(span.start, sentence.start), min(span.end, sentence.end)
+    return start < end and any(c.isalnum() for c in text[start:end])
+
+
+def _subject_tokens(sent: Span) -> list[Token]:
+    root = sent.root
+    subjects = [c for c in root.children if c.dep_ in ("nsubj", "nsubjpass")]
+    if not subjects:
+        subjects = [
+            t for t in sent if t.dep_ in ("nsubj", "nsubjpass") and t.head.dep_ not in _SUBORDINATE
+        ][:1]
+    naming = resolution_cues().get("naming", frozenset())
+    out: list[Token] = []
+    for subj in subjects[:1]:
+        out.append(subj)
+        for child in subj.children:
+            if child.dep_ == "appos":
+                out.append(child)
+            elif child.dep_ == "acl" and child.lemma_.lower() in naming:
+                # "One of the recruits …, also called Aleks, was …" is about Aleks.
+                out.extend(c for c in child.children if c.dep_ in ("oprd", "attr", "dobj"))
+    return out
+
+
+def _subject_source(sent: Span, mentions: Sequence[tuple[CharSpan, str]]) -> str | None:
+    for tok in _subject_tokens(sent):
+        for span, sid in mentions:
+            if span.start <= tok.idx < span.end and len(span) < 80:
+                return sid
+    return None
+
+
+def rely(
+    article: Article,
+    doc: Doc,
+    resolution: Resolution,
+    attributions: Sequence[Attribution],
+) -> tuple[Sentence, ...]:
+    """Which sources each body sentence rests on, and how.
+
+    Args:
+        article: the cleaned article.
+        doc: ``article.text`` parsed.
+        resolution: the sources, mentions and shared membership from :func:`resolve`.
+        attributions: the attributions with source ids (and qualifiers).
+
+    Returns:
+        One Sentence per sentence of the body (cut at paragraph breaks, blank ones dropped), in order.
+    """
+    text = article.text
+    pieces = sentence_pieces(doc)
+    sents = [span for _, span in pieces]
+    spans = [piece for piece, _ in pieces]
+    rests: list[dict[str, RelianceHow]] = [{} for _ in sents]
+
+    def add(index: int, sid: str, how: RelianceHow) -> None:
+        current = rests[index].get(sid)
+        if current is None or _RANK[how] < _RANK[current]:
+            rests[index][sid] = how
+
+    claimed: set[int] = set()  # sentences that are some source's words or hold a cue
+    for attribution in attributions:
+        if attribution.source_id is None:
+            continue
+        members = resolution.shared.get(attribution.id, ())
+        for i, sentence in enumerate(spans):
+            in_content = any(_touches(c, sentence, text) for c in attribution.content)
+            in_cue = any(_touches(c, sentence, text) for c in attribution.cue)
+            if not (in_content or in_cue):
+                continue
+            claimed.add(i)
+            if members:
+                for sid in members:
+                    add(i, sid, RelianceHow.SHARED)
+            elif attribution.kind == AttributionKind.DIRECT:
+                if in_content:
+                    add(i, attribution.source_id, RelianceHow.QUOTED)
+            else:
+                add(i, attribution.source_id, RelianceHow.PARAPHRASED)
+
+    for i, sid in _self_reported(article, sents, spans, resolution, attributions, claimed):
+        add(i, sid, RelianceHow.SELF_REPORTED)
+
+    return tuple(
+        Sentence(span=spans[i], rests_on=tuple(Reliance(sid, how) for sid, how in rests[i].items()))
+        for i in range(len(sents))
+    )
+
+
+def _self_reported(
+    article: Article,
+    sents: Sequence[Span],
+    spans: Sequence[CharSpan],
+    resolution: Resolution,
+    attributions: Sequence[Attribution],
+    claimed: set[int],
+) -> list[tuple[int, str]]:
+    text = article.text
+    paragraphs = ParagraphIndex(text)
+    quotes = quote_regions(text, attributions)
+    # Only people (named, first-named or unnamed individuals) tell their own story.
+    people = {
+        s.id
+        for s in resolution.sources
+        if s.kind in (SourceKind.PERSON, SourceKind.UNNAMED)
+        and s.identification != Identification.COLLECTIVE
+    }
+    subjects = [_subject_source(s, resolution.mentions) for s in sents]
+    para_of = [paragraphs.of(span.start) for span in spans]
+
+    speaking: dict[int, set[str]] = {}
+    for attribution in attributions:
+        if not attribution.cue or attribution.source_id is None:
+            continue
+        para = paragraphs.of(attribution.cue[0].start)
+        who = {attribution.source_id, *resolution.shared.get(attribution.id, ())}
+        speaking.setdefault(para, set()).update(who)
+
+    focus: dict[int, set[str]] = {}
+    first_seen: set[int] = set()
+    for i, para in enumerate(para_of):
+        subject = subjects[i]
+        if para not in first_seen:
+            first_seen.add(para)
+            if subject is not None:
+                focus.setdefault(para, set()).add(subject)
+        focus.setdefault(para, set()).update(speaking.get(para, ()))
+
+    out: list[tuple[int, str]] = []
+    n_paras = len(paragraphs.spans)
+    for sid in people:
+        para = 0
+        while para < n_paras:
+            if sid not in focus.get(para, ()):
+                para += 1
+                continue
+            end = para
+            while end + 1 < n_paras and sid in focus.get(end + 1, ()):
+                end += 1
+            run = range(para, end + 1)
+            if any(sid in speaking.get(p, ()) for p in run):
+                for i, subject in enumerate(subjects):
+                    if (
+                        subject == sid
+                        and para_of[i] in run
+                        and i not in claimed
+                        and not inside(spans[i].start + 1, quotes)
+                    ):
+                        out.append((i, sid))
+            para = end + 1
+    return sorted(out)
