@@ -19,12 +19,12 @@ POLNEAR_GOLDEN = sorted(p for p in ARTICLES.glob("*.expected.json") if not p.nam
 
 
 def find_source(record: Record, name: str, match: list[str] | None = None) -> Source | None:
-    """The record's source with this name (or alias), or whose name holds one of ``match``."""
+    """The record's source with this name (or alias); failing that, one whose name holds a ``match``."""
     for source in record.sources:
-        names = [source.name, *source.aliases]
-        if any(name_key(n) == name_key(name) for n in names):
+        if any(name_key(n) == name_key(name) for n in (source.name, *source.aliases)):
             return source
-        if match and any(m in fold(n) for m in match for n in names):
+    for source in record.sources:
+        if match and any(m in fold(n) for m in match for n in (source.name, *source.aliases)):
             return source
     return None
 
