@@ -1,0 +1,449 @@
+"""Stage ⑨: ingest whole archives on one machine — stream, parse in N processes, write in batches, resume.
+
+Crash safety comes from the design, not from a journal: the only state is the ledger itself.
+Every batch of Records is one transaction, writes are idempotent by (article id, content hash),
+and a page whose version the ledger already holds is skipped before parsing. So ``kill -9`` at
+any moment loses at most the batch in flight, and running again finishes the job with every
+article exactly once.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import os
+import threading
+import time
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ontherecord.batch.progress import Progress
+from ontherecord.errors import ExtractionError, InputError, LedgerError, OntherecordError
+from ontherecord.model import Article, Failure, Page, Record
+from ontherecord.settings import Settings
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+
+    from ontherecord.ledger import Ledger
+
+log = logging.getLogger(__name__)
+
+# Records per ledger transaction: large enough to amortise the commit, small enough that a crash
+# throws away little work and that the parent never holds many Records at once.
+WRITE_BATCH = 32
+
+# Failures kept in the summary for the user to see at once; the ledger keeps every one.
+SHOWN_FAILURES = 10
+
+# A cleaned article waiting to be parsed: where it came from, the article, its notes.
+Job = tuple[str, Article, tuple]
+
+
+@dataclass(slots=True)
+class IngestSummary:
+    """What one ingest run did.
+
+    Attributes:
+        read: Pages the readers produced (including the ones that failed to read).
+        new: Articles written for the first time.
+        new_versions: Articles whose id was known but whose text changed.
+        unchanged: Articles parsed and written that the ledger already had (a duplicate in the archive).
+        skipped: Articles the ledger already held, skipped before parsing.
+        failed: Pages recorded in the failures table.
+        words: Words in the articles that were parsed.
+        seconds: Wall-clock time of the run.
+        jobs: Worker processes used.
+        failures: The first few failures of this run (all of them are in the ledger).
+    """
+
+    read: int = 0
+    new: int = 0
+    new_versions: int = 0
+    unchanged: int = 0
+    skipped: int = 0
+    failed: int = 0
+    words: int = 0
+    seconds: float = 0.0
+    jobs: int = 1
+    failures: list[Failure] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The summary as a plain dict (what ``ingest --format json`` prints)."""
+        data = asdict(self)
+        data["failures"] = [asdict(f) for f in self.failures]
+        data["seconds"] = round(self.seconds, 3)
+        data["words_per_s"] = round(self.words / self.seconds, 1) if self.seconds else 0.0
+        return data
+
+
+def read_cleaned(jobs: Sequence[Job], nlp: Language, settings: Settings) -> list[Record | Failure]:
+    """Parse and read cleaned articles, in order; an article that fails becomes a Failure.
+
+    Args:
+        jobs: ``(origin, article, notes)`` triples from :func:`ontherecord.pipeline.clean`.
+        nlp: The loaded spaCy pipeline.
+        settings: Settings (batch size, model choice).
+
+    Returns:
+        One Record or Failure per job, in the order given.
+    """
+    from ontherecord.nlp.pipeline import parse_many
+    from ontherecord.pipeline import read_doc
+
+    try:
+        docs = list(parse_many(nlp, (article.text for _, article, _ in jobs), settings.batch_size))
+    except Exception:  # one pathological text spoils nlp.pipe's batch: parse one by one to find it
+        if len(jobs) == 1:
+            origin = jobs[0][0]
+            log.debug("parse failed on %s", origin, exc_info=True)
+            return [Failure(origin, "parse", _describe_parse_error(jobs[0], nlp))]
+        out: list[Record | Failure] = []
+        for job in jobs:
+            out.extend(read_cleaned([job], nlp, settings))
+        return out
+    results: list[Record | Failure] = []
+    for (origin, article, notes), doc in zip(jobs, docs, strict=True):
+        try:
+            results.append(read_doc(article, notes, doc, settings, origin))
+        except ExtractionError as exc:
+            results.append(Failure(origin, exc.stage, exc.problem))
+        except OntherecordError as exc:
+            results.append(Failure(origin, "extract", str(exc)))
+        except (ImportError, MemoryError):  # a broken install or a full machine: no article would fare better
+            raise
+        except Exception as exc:  # a bug outside any stage (assembling the Record): this article only
+            log.debug("reading %s failed", origin, exc_info=True)
+            results.append(Failure(origin, "read", f"{type(exc).__name__}: {exc}"))
+    return results
+
+
+def _describe_parse_error(job: Job, nlp: Language) -> str:
+    try:
+        nlp(job[1].text)
+    except Exception as exc:
+        return f"{type(exc).__name__}: {exc}"
+    return "spaCy failed on this article inside a batch"
+
+
+# --- worker processes ------------------------------------------------------------------------
+
+# One spaCy pipeline per worker process, loaded by the pool's initializer (never per chunk).
+_WORKER: dict[str, Any] = {}
+
+
+def _watch_parent(parent: int) -> None:
+    # If the ingest process is killed (kill -9 included) the pool cannot tell its workers; without
+    # this they would wait on their queue forever, each holding a loaded pipeline. Under forkserver
+    # the worker's own parent is the fork server, which exits when the ingest process dies.
+    direct = os.getppid()
+    while True:
+        time.sleep(1.0)
+        try:
+            os.kill(parent, 0)
+        except ProcessLookupError:
+            os._exit(1)
+        except PermissionError:  # the pid now belongs to someone else: ours is gone
+            os._exit(1)
+        if os.getppid() != direct:
+            os._exit(1)
+
+
+def init_worker(settings: Settings, parent: int) -> None:
+    """Pool initializer: load the spaCy pipeline once for this worker; exit if ``parent`` dies."""
+    from ontherecord.nlp.pipeline import load_nlp
+
+    threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
+    _WORKER["settings"] = settings
+    _WORKER["nlp"] = load_nlp(settings.nlp_package)
+
+
+def read_chunk(jobs: list[Job]) -> list[Record | Failure]:
+    """Pool task: :func:`read_cleaned` with the worker's own pipeline and settings."""
+    return read_cleaned(jobs, _WORKER["nlp"], _WORKER["settings"])
+
+
+def worker_rss_mb() -> float:
+    """Peak resident memory of the calling process, in MiB (used by the benchmark)."""
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def rss_probe() -> tuple[int, float]:
+    """Pool task: this worker's pid and peak RSS. It lingers a moment so each worker takes one probe."""
+    time.sleep(0.3)
+    return os.getpid(), worker_rss_mb()
+
+
+def pool_context() -> multiprocessing.context.BaseContext:
+    """The start method for worker pools: forkserver where available, else spawn."""
+    # fork would copy the parent's SQLite connection and any half-loaded state; forkserver
+    # (Linux) and spawn start clean, and the initializer loads the pipeline once per worker.
+    methods = multiprocessing.get_all_start_methods()
+    return multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+
+
+def _result(chunk: list[Job], future: Future[list[Record | Failure]]) -> list[Record | Failure]:
+    try:
+        return future.result()
+    except BrokenProcessPool as exc:
+        # Killed by the OS (out of memory) or crashed in native code: everything written so far is
+        # kept, and a re-run resumes after it.
+        raise OntherecordError(
+            f"a worker process died while reading {chunk[0][0]} (and {len(chunk) - 1} more); "
+            "articles already stored are kept: run the same command again to resume"
+        ) from exc
+
+
+def _ordered_map(
+    chunks: Iterable[list[Job]], settings: Settings, jobs: int, on_rss: list[float] | None = None
+) -> Iterator[tuple[list[Job], list[Record | Failure]]]:
+    """Yield each chunk with its results, in input order, keeping at most 2×jobs chunks in flight.
+
+    ``Pool.imap`` would drain the whole input into its task queue; a bounded window is what
+    keeps memory flat however large the archive is.
+    """
+    if jobs <= 1:
+        from ontherecord.nlp.pipeline import load_nlp
+
+        # Loaded at the first chunk, not before: a re-run that skips everything never loads spaCy.
+        for chunk in chunks:
+            yield chunk, read_cleaned(chunk, load_nlp(settings.nlp_package), settings)
+        return
+    with ProcessPoolExecutor(
+        max_workers=jobs,
+        mp_context=pool_context(),
+        initializer=init_worker,
+        initargs=(settings, os.getpid()),
+    ) as pool:
+        window: deque[tuple[list[Job], Future[list[Record | Failure]]]] = deque()
+        try:
+            for chunk in chunks:
+                window.append((chunk, pool.submit(read_chunk, chunk)))
+                if len(window) >= 2 * jobs:
+                    done, future = window.popleft()
+                    yield done, _result(done, future)
+            while window:
+                done, future = window.popleft()
+                yield done, _result(done, future)
+            if on_rss is not None:
+                probes = dict(f.result() for f in [pool.submit(rss_probe) for _ in range(jobs)])
+                on_rss.extend(probes.values())
+        except BaseException:
+            for _, future in window:
+                future.cancel()
+            raise
+
+
+# --- counting, cheaply ------------------------------------------------------------------------
+
+_COUNT_BYTES_LIMIT = 1 << 30  # counting lines of a bigger JSONL costs more than the ETA is worth
+# The names the readers take as one article each (ingest/readers.py); others in a folder are skipped.
+_ARTICLE_SUFFIXES = (".txt", ".text", ".md", ".html", ".htm", ".xhtml")
+_UNCOUNTABLE_SUFFIXES = (".warc", ".warc.gz", ".jsonl.gz")
+
+
+def count_pages(paths: Sequence[Path]) -> int | None:
+    """How many pages the readers will produce, if that is cheap to know; else None.
+
+    Directories count their (non-hidden) article files, a JSONL file its non-blank lines while
+    the JSONL files total under 1 GiB, a single file one page. A WARC or gzipped JSONL file
+    makes the total unknown, since counting would mean reading it all.
+    """
+    total = 0
+    budget = _COUNT_BYTES_LIMIT
+    for path in paths:
+        for file in _files(path):
+            name = file.name.lower()
+            if name.endswith(_UNCOUNTABLE_SUFFIXES):
+                return None
+            if name.endswith(".jsonl"):
+                budget -= file.stat().st_size
+                if budget < 0:
+                    return None
+                with file.open("rb") as fh:
+                    total += sum(1 for line in fh if line.strip())
+            elif name.endswith(_ARTICLE_SUFFIXES) or file == path:
+                total += 1
+    return total
+
+
+def _files(path: Path) -> Iterator[Path]:
+    """The files the readers would visit, lazily: a folder of 500,000 files is not listed in memory."""
+    if not path.is_dir():
+        yield path
+        return
+    for root, dirs, names in os.walk(path):
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        for name in names:
+            if not name.startswith("."):
+                yield Path(root, name)
+
+
+# --- the run ----------------------------------------------------------------------------------
+
+
+def _words(text: str) -> int:
+    return len(text.split())
+
+
+def ingest_paths(
+    paths: Iterable[str | Path],
+    settings: Settings,
+    *,
+    jobs: int = 1,
+    progress: bool = True,
+    ledger: Ledger | None = None,
+    worker_rss: list[float] | None = None,
+) -> IngestSummary:
+    """Read every article under ``paths`` into the ledger at ``settings.db``.
+
+    Args:
+        paths: Files, directories, JSONL or WARC files, in the order to read them.
+        settings: Settings; ``settings.db`` names the ledger unless ``ledger`` is given.
+        jobs: Worker processes that parse and read (1: in this process).
+        progress: Draw a progress line on stderr.
+        ledger: An open ledger to write to instead of opening ``settings.db``.
+        worker_rss: If given, receives each worker's peak RSS in MiB at the end (benchmarks).
+
+    Returns:
+        An :class:`IngestSummary` of the run.
+
+    Raises:
+        InputError: A path does not exist (checked before anything is written).
+    """
+    from ontherecord.ingest.readers import read_path
+
+    started = time.monotonic()
+    paths = [Path(p) for p in paths]
+    for path in paths:
+        if not path.exists():
+            raise InputError(str(path), "no such file or directory")
+    jobs = max(1, int(jobs))
+    summary = IngestSummary(jobs=jobs)
+    own_ledger = ledger is None
+    if ledger is None:
+        from ontherecord.ledger import Ledger
+
+        ledger = Ledger(settings.db)
+    bar = Progress(count_pages(paths) if progress else None, enabled=progress)
+    known = known_failures(ledger)
+
+    def fail(failure: Failure) -> None:
+        summary.failed += 1
+        if len(summary.failures) < SHOWN_FAILURES:
+            summary.failures.append(failure)
+        key = (failure.origin, failure.stage, failure.message)
+        # The same bad page on a re-run is the same failure, not a new one.
+        if key not in known:
+            ledger.record_failure(failure.origin, failure.stage, failure.message)
+            known.add(key)
+        bar.advance()
+
+    def pages() -> Iterator[Page | Failure]:
+        for path in paths:
+            try:
+                yield from read_path(path, settings)
+            except InputError as exc:  # a single article file named on the command line, unreadable
+                yield Failure(exc.origin, "read", exc.problem)
+
+    def chunks() -> Iterator[list[Job]]:
+        """Cleaned articles the ledger lacks, in chunks; failures and skips are handled here."""
+        from ontherecord.pipeline import clean
+
+        chunk: list[Job] = []
+        for page in pages():
+            summary.read += 1
+            if isinstance(page, Failure):
+                fail(page)
+                continue
+            try:
+                article, notes = clean(page)
+            except InputError as exc:
+                fail(Failure(page.origin, "read", exc.problem))
+                continue
+            except ExtractionError as exc:
+                fail(Failure(page.origin, exc.stage, exc.problem))
+                continue
+            if ledger.has_version(article.id, article.content_hash):
+                summary.skipped += 1
+                bar.advance()
+                continue
+            chunk.append((page.origin, article, notes))
+            if len(chunk) >= settings.batch_size:
+                yield chunk
+                chunk = []
+        if chunk:
+            yield chunk
+
+    pending: list[tuple[Record, str]] = []
+
+    def flush() -> None:
+        write_batch(ledger, pending, summary, fail)
+        pending.clear()
+
+    try:
+        for chunk, results in _ordered_map(chunks(), settings, jobs, worker_rss):
+            for (origin, _, _), result in zip(chunk, results, strict=True):
+                if isinstance(result, Failure):
+                    fail(result)
+                    continue
+                words = _words(result.article.text)
+                summary.words += words
+                pending.append((result, origin))
+                bar.advance(1, words)
+                if len(pending) >= WRITE_BATCH:
+                    flush()
+        flush()
+    finally:
+        summary.seconds = time.monotonic() - started
+        bar.close()
+        if own_ledger:
+            close = getattr(ledger, "close", None)
+            if close is not None:
+                close()
+    return summary
+
+
+def write_batch(
+    ledger: Ledger,
+    batch: Sequence[tuple[Record, str]],
+    summary: IngestSummary,
+    fail: Callable[[Failure], None],
+) -> None:
+    """Write ``(record, origin)`` pairs in one transaction and count what happened.
+
+    The ledger refuses a whole batch when one Record is invalid (a span outside its text); then
+    the batch is written one Record at a time, so only the bad article becomes a failure.
+    """
+    if not batch:
+        return
+    try:
+        results = ledger.write_records([r for r, _ in batch], origins=[o for _, o in batch])
+    except LedgerError:
+        if len(batch) == 1:
+            raise
+        results = []
+        for record, origin in batch:
+            try:
+                results.extend(ledger.write_records([record], origins=[origin]))
+            except LedgerError as exc:
+                fail(Failure(origin, "write", str(exc)))
+    for result in results:
+        if result.status == "new":
+            summary.new += 1
+        elif result.status == "new_version":
+            summary.new_versions += 1
+        else:
+            summary.unchanged += 1
+
+
+def known_failures(ledger: Ledger) -> set[tuple[str, str, str]]:
+    """The failures the ledger already records, as (origin, stage, message) keys."""
+    return {(str(r["origin"]), str(r["stage"]), str(r["message"])) for r in ledger.failures()}
