@@ -1,0 +1,168 @@
+"""Stage ⑥: turn a ledger URL into an SQLAlchemy engine, and refuse databases that are not ours.
+
+A plain path is a SQLite file (WAL, foreign keys on, a busy timeout so a second writer waits instead
+of failing); anything with ``://`` is an SQLAlchemy URL, ``postgresql://`` meaning psycopg 3.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy.engine import make_url
+from sqlalchemy.pool import StaticPool
+
+from ontherecord.errors import LedgerError
+
+SQLITE_HEADER = b"SQLite format 3\x00"
+BUSY_TIMEOUT_MS = 30_000
+
+
+def normalize_url(url: str) -> str:
+    """A full SQLAlchemy URL for ``url``: paths become ``sqlite:///``, bare postgresql uses psycopg 3."""
+    if url == ":memory:":
+        return "sqlite://"
+    if "://" not in url:
+        return "sqlite:///" + str(Path(url).expanduser().resolve())
+    for bare in ("postgresql://", "postgres://"):
+        if url.startswith(bare):
+            return "postgresql+psycopg://" + url[len(bare) :]
+    return url
+
+
+def display_url(url: str) -> str:
+    """The URL as it may appear in messages: never with a password."""
+    if "://" not in url:
+        return url
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:  # an unparsable URL has no password we could show
+        return url
+
+
+def sqlite_path(url: str) -> Path | None:
+    """The file behind a SQLite URL; None for memory databases and other dialects."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or not parsed.database or parsed.database == ":memory:":
+        return None
+    return Path(parsed.database)
+
+
+def _sqlite_tables_readonly(path: Path, shown: str) -> list[str]:
+    """Table names of an existing SQLite file, read without changing a byte of it."""
+    with open(path, "rb") as fh:
+        header = fh.read(len(SQLITE_HEADER))
+    if header and header != SQLITE_HEADER:
+        raise LedgerError(f"{shown}: not an ontherecord ledger (it is not a SQLite database)")
+    if not header:
+        return []  # an empty file is what sqlite3 itself treats as a new database
+    try:
+        conn = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)
+        try:
+            rows = conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'").fetchall()
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError as exc:
+        raise LedgerError(f"{shown}: not an ontherecord ledger ({exc})") from exc
+    return sorted(r[0] for r in rows if not r[0].startswith("sqlite_"))
+
+
+def check_sqlite_file(url: str, shown: str, *, create: bool) -> None:
+    """Refuse a missing file (unless creating), a non-database and a foreign SQLite database."""
+    path = sqlite_path(url)
+    if path is None:
+        return
+    if not path.exists():
+        if not create:
+            raise LedgerError(f"{shown}: no ledger there (ingest some articles first)")
+        if not path.parent.is_dir():
+            raise LedgerError(f"{shown}: directory {path.parent} does not exist")
+        return
+    if path.is_dir():
+        raise LedgerError(f"{shown}: is a directory, not a ledger file")
+    tables = _sqlite_tables_readonly(path, shown)
+    refuse_foreign(tables, shown, has_mark=_has_mark_readonly(path) if "meta" in tables else False)
+
+
+def _has_mark_readonly(path: Path) -> bool:
+    conn = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)
+    try:
+        row = conn.execute("SELECT value FROM meta WHERE key = 'application'").fetchone()
+    except sqlite3.DatabaseError:
+        return False
+    finally:
+        conn.close()
+    return bool(row) and row[0] == "ontherecord"
+
+
+def refuse_foreign(tables: list[str], shown: str, *, has_mark: bool) -> None:
+    """Raise unless the database is empty or carries our mark."""
+    if tables and not has_mark:
+        listed = ", ".join(tables[:8]) + (" …" if len(tables) > 8 else "")
+        raise LedgerError(f"{shown}: not an ontherecord ledger (it has tables {listed})")
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    # The driver's own transaction handling would defer BEGIN past our first SELECT; we emit BEGIN.
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys = ON")
+    cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    cursor.execute("PRAGMA synchronous = NORMAL")
+    cursor.close()
+
+
+def _sqlite_begin(conn: Any) -> None:
+    # A writer takes the write lock at BEGIN, so two writers queue on busy_timeout instead of
+    # deadlocking when both try to upgrade a read lock.
+    immediate = conn.get_execution_options().get("ledger_write", False)
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+def make_engine(url: str) -> Engine:
+    """An engine for a full SQLAlchemy URL (see :func:`normalize_url`), with SQLite set up for the ledger."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        kwargs: dict[str, Any] = {}
+        if sqlite_path(url) is None:
+            # One shared connection, or every checkout would see a different empty memory database.
+            kwargs = {"poolclass": StaticPool, "connect_args": {"check_same_thread": False}}
+        engine = create_engine(url, **kwargs)
+        event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "begin", _sqlite_begin)
+        return engine
+    try:
+        return create_engine(url, pool_pre_ping=True)
+    except ImportError as exc:
+        hint = " — pip install 'ontherecord[postgres]'" if parsed.get_backend_name() == "postgresql" else ""
+        raise LedgerError(f"{display_url(url)}: the database driver is missing ({exc}){hint}") from exc
+    except Exception as exc:  # an unknown dialect or a malformed URL
+        raise LedgerError(f"{display_url(url)}: cannot open ({exc})") from exc
+
+
+def table_names(engine: Engine) -> list[str]:
+    """The tables in the database behind ``engine``."""
+    return sorted(inspect(engine).get_table_names())
+
+
+def set_wal(engine: Engine) -> None:
+    """Put a SQLite file in WAL mode (persistent in the file: readers no longer block the writer)."""
+    if engine.dialect.name == "sqlite" and sqlite_path(str(engine.url)) is not None:
+        # Outside any transaction: SQLite refuses to change the journal mode inside one.
+        raw = engine.raw_connection()
+        try:
+            raw.driver_connection.execute("PRAGMA journal_mode = WAL")
+        finally:
+            raw.close()
+
+
+def sqlite_settings(engine: Engine) -> dict[str, Any]:
+    """The SQLite settings a ledger connection runs with (journal mode, foreign keys, busy timeout)."""
+    with engine.connect() as conn:
+        raw = conn.connection.driver_connection
+        return {
+            name: raw.execute(f"PRAGMA {name}").fetchone()[0]
+            for name in ("journal_mode", "foreign_keys", "busy_timeout")
+        }
