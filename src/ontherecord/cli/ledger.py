@@ -13,6 +13,7 @@ from ontherecord.cli.render import as_json, heading, record_text, table
 if TYPE_CHECKING:
     from ontherecord.ledger import Ledger
     from ontherecord.model import Record
+    from ontherecord.query import Impact
 
 FORMAT = click.option(
     "--format",
@@ -188,9 +189,11 @@ def impact_cli(ctx: click.Context, name: str, fmt: str) -> None:
     """Every sentence resting on a source, per article, and a draft correction."""
     with open_ledger(ctx) as ledger:
         result = ledger.impact(name)
-    if fmt == "json":
-        click.echo(as_json(result.to_dict()))
-        return
+    click.echo(as_json(result.to_dict()) if fmt == "json" else impact_text(result))
+
+
+def impact_text(result: Impact) -> str:
+    """An impact report for people: per article, each sentence and how it rests on the source."""
     s = result.source
     out = [
         heading(f"Impact: {s.name}"),
@@ -208,7 +211,7 @@ def impact_cli(ctx: click.Context, name: str, fmt: str) -> None:
             )
         )
     out += ["", heading("Draft correction"), result.draft_correction]
-    click.echo("\n".join(out))
+    return "\n".join(out)
 
 
 @click.command("diff")

@@ -8,6 +8,8 @@ and ends with the "An earlier version of this article…" note newsrooms publish
 
 from __future__ import annotations
 
+import re
+
 from collections import Counter
 from dataclasses import dataclass
 from typing import Any
@@ -179,6 +181,9 @@ def _changes(counts: dict[str, int], short: str, status: str | None) -> list[str
     return out
 
 
+_ALREADY_CORRECTED = re.compile(r"\s*The (?:article|story) has been (?:corrected|updated)\.?\s*$", re.IGNORECASE)
+
+
 def _note(source: SourceRow, short: str, reason: str, counts: dict[str, int], status: str | None) -> str:
     if status == "disputed":
         return (
@@ -192,10 +197,13 @@ def _note(source: SourceRow, short: str, reason: str, counts: dict[str, int], st
         what.append(f"to remove {_plural(removed, 'passage')} that relied on {short}'s account")
     if reattributed:
         what.append(f"to attribute {_plural(reattributed, 'passage')} to other sources only")
-    return (
-        f"An earlier version of this article contained information provided by {source.name}. "
-        f"{reason} The article has been corrected {' and '.join(what) or 'accordingly'}."
-    )
+    # A reason taken from a published editor's note already has the lead and the closing line
+    # newsrooms use; repeating them would print the note twice.
+    lead = f"An earlier version of this article contained information provided by {source.name}. "
+    if reason.lower().startswith("an earlier version"):
+        lead = ""
+    reason = _ALREADY_CORRECTED.sub("", reason)
+    return f"{lead}{reason} The article has been corrected {' and '.join(what) or 'accordingly'}."
 
 
 def key_passages(sentences: tuple[ImpactSentence, ...]) -> list[ImpactSentence]:
