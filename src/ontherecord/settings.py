@@ -29,6 +29,10 @@ class Settings:
     use_model: bool = _setting(
         True, "Use the trained attribution model (False: rules only, for comparison)."
     )
+    model_min_confidence: float = _setting(
+        0.25,
+        "Least confidence of a model attribution whose cue no rule found (chosen on PolNeAR dev).",
+    )
     max_article_bytes: int = _setting(
         10_000_000, "Largest single article (file, JSONL text or WARC record) the reader accepts."
     )
@@ -51,6 +55,8 @@ def _coerce(name: str, raw: str) -> Any:
         return raw.strip().lower() in {"1", "true", "yes", "on"}
     if isinstance(default, int):
         return int(raw)
+    if isinstance(default, float):
+        return float(raw)
     return raw or None
 
 

@@ -1,4 +1,4 @@
-"""The model/rules merge: model spans first; rules add kinds, continuations and what it missed."""
+"""The rules/model merge: rule spans where the rules fire; the model adds the cues they miss."""
 
 from __future__ import annotations
 
@@ -18,7 +18,8 @@ TEXT = (
     "“We will rebuild the bridge,” the mayor said on Monday.\n\n"
     "“It will take years, but we will.”\n\n"
     "Prices will rise next year, according to the central bank.\n\n"
-    "The senator argued that the plan was too expensive."
+    "The senator argued that the plan was too expensive.\n\n"
+    "The union is pushing for a shorter week. Its leader floated a strike."
 )
 
 
@@ -38,22 +39,13 @@ class Pred:
 
 
 class FakeModel:
-    """Finds the mayor's first quote and the senator's claim, as a sentence-level model would."""
+    """Finds the mayor's quote with looser spans than the rules', and two cues the rules miss."""
 
     def predict(self, doc):
         return [
-            Pred(
-                (span("said"),),
-                (span("the mayor"),),
-                (span("“We will rebuild the bridge,”"),),
-                0.97,
-            ),
-            Pred(
-                (span("argued"),),
-                (span("The senator"),),
-                (span("that the plan was too expensive"),),
-                0.88,
-            ),
+            Pred((span("said on Monday"),), (span("the mayor"),), (span("We will rebuild"),), 0.97),
+            Pred((span("is pushing for"),), (span("The union"),), (span("a shorter week"),), 0.81),
+            Pred((span("floated"),), (span("Its leader"),), (span("a strike"),), 0.05),
         ]
 
 
@@ -61,22 +53,31 @@ def read(nlp, settings: Settings):
     return extractor.extract_attributions(Article(id="m", text=TEXT), nlp(TEXT), settings)
 
 
-def test_model_spans_win_and_rules_fill_the_rest(nlp, monkeypatch) -> None:
+def test_rule_spans_win_and_the_model_adds_what_the_rules_missed(nlp, monkeypatch) -> None:
     monkeypatch.setattr(extractor, "load_model", lambda path=None: FakeModel())
     found = read(nlp, Settings(use_model=True))
     by_cue = {TEXT[a.cue[0].start : a.cue[0].end]: a for a in found}
-    assert set(by_cue) == {"said", "according to", "argued"}
+    assert set(by_cue) == {"said", "according to", "argued", "is pushing for"}
     mayor = by_cue["said"]
-    assert mayor.confidence == pytest.approx(0.97)
     assert mayor.kind is AttributionKind.DIRECT
-    # The continuation paragraph the model cannot see comes from the rules.
+    # The rules' spans, with the continuation paragraph, not the model's looser ones.
     assert [s.slice(TEXT) for s in mayor.content] == [
         "“We will rebuild the bridge,”",
         "“It will take years, but we will.”",
     ]
     assert by_cue["according to"].kind is AttributionKind.ACCORDING_TO
-    assert by_cue["argued"].kind is AttributionKind.INDIRECT
-    assert by_cue["argued"].confidence == pytest.approx(0.88)
+    union = by_cue["is pushing for"]
+    assert union.kind is AttributionKind.INDIRECT
+    assert union.confidence == pytest.approx(0.81)
+    assert [s.slice(TEXT) for s in union.source] == ["The union"]
+
+
+def test_low_confidence_model_attributions_are_left_out(nlp, monkeypatch) -> None:
+    monkeypatch.setattr(extractor, "load_model", lambda path=None: FakeModel())
+    cues = {TEXT[a.cue[0].start : a.cue[0].end] for a in read(nlp, Settings(use_model=True))}
+    assert "floated" not in cues
+    keep_all = read(nlp, Settings(use_model=True, model_min_confidence=0.0))
+    assert "floated" in {TEXT[a.cue[0].start : a.cue[0].end] for a in keep_all}
 
 
 def test_rules_only_when_use_model_is_off(nlp, monkeypatch) -> None:
