@@ -41,7 +41,7 @@ class Pred:
 class FakeModel:
     """Finds the mayor's quote with looser spans than the rules', and two cues the rules miss."""
 
-    def predict(self, doc):
+    def predict(self, doc, keep=None):
         return [
             Pred((span("said on Monday"),), (span("the mayor"),), (span("We will rebuild"),), 0.97),
             Pred((span("is pushing for"),), (span("The union"),), (span("a shorter week"),), 0.81),

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import functools
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, Protocol
 
 from ontherecord.attribution.candidate import Candidate
@@ -43,7 +43,9 @@ class Prediction(Protocol):
 
 
 class AttributionPredictor(Protocol):
-    def predict(self, doc: Doc) -> Sequence[Prediction]: ...
+    def predict(
+        self, doc: Doc, keep: Callable[[CharSpan, float], bool] | None = None
+    ) -> Sequence[Prediction]: ...
 
 
 @functools.lru_cache(maxsize=4)
@@ -121,11 +123,16 @@ def extract_attributions(article: Article, doc: Doc, settings: Settings) -> list
     ctx = Context.build(doc)
     ruled = find_direct(ctx) + find_labelled(ctx) + find_indirect(ctx)
     model = load_model(settings.model) if settings.use_model else None
-    found = (
-        merge(ctx, model.predict(doc), ruled, settings.model_min_confidence)
-        if model is not None
-        else ruled
-    )
+    found = ruled
+    if model is not None:
+        rule_cues = [c for r in ruled for c in r.cue]
+        least = settings.model_min_confidence
+
+        def wanted(cue: CharSpan, confidence: float) -> bool:
+            # What merge() would drop anyway is not worth tagging sources and contents for.
+            return confidence >= least and not spans_overlap([cue], rule_cues)
+
+        found = merge(ctx, model.predict(doc, keep=wanted), ruled, least)
     attributions = [to_attribution(article, c) for c in found if c.cue or c.content]
     unique = {a.id: a for a in attributions}
     return sorted(

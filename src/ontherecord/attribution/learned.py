@@ -9,6 +9,7 @@ Trained by ``ontherecord train`` (``attribution/learned_train.py``) on PolNeAR t
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -122,8 +123,17 @@ class AttributionModel:
                 raise ModelError(f"{path}: model labels {crf.labels} lack {sorted(needed)}")
         return cls(path, metadata, window, cue_crf, span_crf)
 
-    def predict(self, doc: Doc) -> list[Predicted]:
-        """Attributions in a parsed Doc, in text order of their cues."""
+    def predict(
+        self, doc: Doc, keep: Callable[[CharSpan, float], bool] | None = None
+    ) -> list[Predicted]:
+        """Attributions in a parsed Doc, in text order of their cues.
+
+        Args:
+            doc: The parsed article.
+            keep: If given, only cues for which ``keep(cue span, confidence)`` is true get their
+                source and content tagged (the costlier stage): the extractor asks only for the
+                cues its rules did not find.
+        """
         if not len(doc):
             return []
         a = doc_arrays(doc)
@@ -140,6 +150,16 @@ class AttributionModel:
         local = em[starts] - em[starts].max(axis=1, keepdims=True)
         prob = np.exp(local) / np.exp(local).sum(axis=1, keepdims=True)
         conf = prob[np.arange(len(cues)), labels[starts]]
+        if keep is not None:
+            kept = [
+                k
+                for k, (c0, c1) in enumerate(cues)
+                if keep(CharSpan(int(a.idx[c0]), int(a.end[c1 - 1])), float(conf[k]))
+            ]
+            if not kept:
+                return []
+            cues = [cues[k] for k in kept]
+            conf = conf[kept]
         batch = span_keys(a, cues, *self.window)
         rows = batch.offsets[-1][0] + batch.offsets[-1][2] - batch.offsets[-1][1]
         span_em = self.span_crf.emissions(batch.keys, rows)

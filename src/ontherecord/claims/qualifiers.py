@@ -22,23 +22,37 @@ if TYPE_CHECKING:
 
 
 @lru_cache(maxsize=1)
-def _patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
+def _patterns() -> tuple[tuple[str, str, re.Pattern[str]], ...]:
+    """(kind, first word, pattern) for every phrase, in lexicon order."""
     out = []
     for kind, phrase in qualifier_phrases():
         words = [re.escape(w).replace("'", "['’]") for w in phrase.split()]
-        out.append((kind, re.compile(r"(?<![\w’'-])" + r"\s+".join(words) + r"(?![\w’'-])", re.IGNORECASE)))
+        pattern = re.compile(r"(?<![\w’'-])" + r"\s+".join(words) + r"(?![\w’'-])", re.IGNORECASE)
+        out.append((kind, _word_key(phrase.split()[0]), pattern))
     return tuple(out)
+
+
+def _word_key(word: str) -> str:
+    return word.lower().replace("’", "'")
 
 
 def find_qualifiers(text: str) -> list[Qualifier]:
     """Every qualifier phrase in ``text``; where phrases overlap the longest wins."""
+    # A phrase can only match where its first word occurs; most articles hold few of the first
+    # words, so most patterns need not scan the text at all.
+    present = {_word_key(w) for w in _WORD.findall(text)}
     found: list[Qualifier] = []
-    for kind, pattern in _patterns():
+    for kind, first, pattern in _patterns():
+        if first not in present:
+            continue
         for m in pattern.finditer(text):
             span = CharSpan(m.start(), m.end())
             if not any(q.span.overlaps(span) for q in found):
                 found.append(Qualifier(kind=kind, text=m.group(0), span=span))
     return sorted(found, key=lambda q: q.span)
+
+
+_WORD = re.compile(r"[\w’'-]+")
 
 
 def _holds(spans: Sequence[CharSpan], offset: int) -> bool:

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from ontherecord.model import CharSpan, SourceKind
+from ontherecord.nlp.sentences import sentences
 from ontherecord.resolution.discourse import ParagraphIndex, inside
 from ontherecord.resolution.lexicon import (
     PronounFeatures,
@@ -115,12 +116,15 @@ def descriptor_head(tok: Token) -> bool:
     """
     if tok.dep_ in ("appos", "compound", "amod", "npadvmod") or tok.tag_ in ("NNS", "NNPS"):
         return False
+    old = tok.lower_ == "old"
+    # The word tests are cheap and rule out nearly every token; the children are walked only after.
+    if not old:
+        lemma = tok.lemma_.lower()
+        if tok.pos_ != "NOUN" or lemma not in person_nouns() or lemma in _COLLECTIVE:
+            return False
     if not any(c.dep_ == "det" and c.lower_ == "the" for c in tok.children) and _possessor(tok) is None:
         return False
-    if tok.lower_ == "old":
-        return age_of(tok.doc[tok.left_edge.i : tok.i + 1].text) is not None
-    lemma = tok.lemma_.lower()
-    return tok.pos_ == "NOUN" and lemma in person_nouns() and lemma not in _COLLECTIVE
+    return not old or age_of(tok.doc[tok.left_edge.i : tok.i + 1].text) is not None
 
 
 def organization_descriptor_head(tok: Token) -> bool:
@@ -147,6 +151,8 @@ class Discourse:
         paragraphs: ParagraphIndex,
     ) -> None:
         self.doc = doc
+        # spaCy rebuilds Doc.text from every token on each access; read it once.
+        self.text = doc.text
         self.quotes = quotes
         self.paragraphs = paragraphs
         self.entities: list[Entity] = []
@@ -159,7 +165,7 @@ class Discourse:
         self.seeds: dict[int, tuple[int, CharSpan]] = {}
         self.wanted: set[int] = set()  # pronoun tokens an attribution names as its source
         self._sent_index = {}
-        for i, sent in enumerate(doc.sents):
+        for i, sent in enumerate(sentences(doc)):
             for tok in sent:
                 self._sent_index[tok.i] = i
 
@@ -330,14 +336,17 @@ class Discourse:
                 continue
             if tok.i in self.wanted and organization_descriptor_head(tok):
                 span = CharSpan(tok.left_edge.idx, tok.idx + len(tok.text))
-                eid = self._resolve_descriptor(tok, self.doc.text[span.start : span.end], institution=True)
+                eid = self._resolve_descriptor(tok, self.text[span.start : span.end], institution=True)
                 self._add(span, tok, eid, "descriptor")
                 continue
-            named = any(c.dep_ == "appos" and c.i in self._chain_token for c in tok.children)
             # "Clinton's opponent, Donald Trump": the name that follows is the mention.
-            if descriptor_head(tok) and tok.i not in self._chain_token and not named:
+            if (
+                tok.i not in self._chain_token
+                and descriptor_head(tok)
+                and not any(c.dep_ == "appos" and c.i in self._chain_token for c in tok.children)
+            ):
                 start = tok.left_edge
                 span = CharSpan(start.idx, tok.idx + len(tok.text))
-                text = self.doc.text[span.start : span.end]
+                text = self.text[span.start : span.end]
                 eid = self._resolve_descriptor(tok, text)
                 self._add(span, tok, eid, "descriptor")
