@@ -333,17 +333,10 @@ def ingest_paths(
 
         ledger = Ledger(settings.db)
     bar = Progress(count_pages(paths) if progress else None, enabled=progress)
-    known = known_failures(ledger)
+    record_failure = failure_recorder(ledger, summary)
 
     def fail(failure: Failure) -> None:
-        summary.failed += 1
-        if len(summary.failures) < SHOWN_FAILURES:
-            summary.failures.append(failure)
-        key = (failure.origin, failure.stage, failure.message)
-        # The same bad page on a re-run is the same failure, not a new one.
-        if key not in known:
-            ledger.record_failure(failure.origin, failure.stage, failure.message)
-            known.add(key)
+        record_failure(failure)
         bar.advance()
 
     def pages() -> Iterator[Page | Failure]:
@@ -444,6 +437,21 @@ def write_batch(
             summary.unchanged += 1
 
 
-def known_failures(ledger: Ledger) -> set[tuple[str, str, str]]:
-    """The failures the ledger already records, as (origin, stage, message) keys."""
-    return {(str(r["origin"]), str(r["stage"]), str(r["message"])) for r in ledger.failures()}
+def failure_recorder(ledger: Ledger, summary: IngestSummary) -> Callable[[Failure], None]:
+    """A function that counts a failure in ``summary`` and records it in the ledger once.
+
+    The same bad page met again (a re-run, a resumed run, the same Spark output loaded twice) is
+    the same failure, not a new one, so failures the ledger already holds are not written again.
+    """
+    known = {(str(r["origin"]), str(r["stage"]), str(r["message"])) for r in ledger.failures()}
+
+    def record(failure: Failure) -> None:
+        summary.failed += 1
+        if len(summary.failures) < SHOWN_FAILURES:
+            summary.failures.append(failure)
+        key = (failure.origin, failure.stage, failure.message)
+        if key not in known:
+            ledger.record_failure(*key)
+            known.add(key)
+
+    return record

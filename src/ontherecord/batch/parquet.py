@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ontherecord.batch.local import SHOWN_FAILURES, WRITE_BATCH, IngestSummary, known_failures, write_batch
+from ontherecord.batch.local import WRITE_BATCH, IngestSummary, failure_recorder, write_batch
 from ontherecord.batch.progress import Progress
 from ontherecord.errors import InputError
 from ontherecord.model import Failure, Record
@@ -71,18 +71,7 @@ def load_parquet(ledger: Ledger, directory: str | Path, *, progress: bool = Fals
     summary = IngestSummary()
     bar = Progress(None, enabled=progress)
     pending: list[tuple[Record, str]] = []
-
-    known = known_failures(ledger)
-
-    def fail(failure: Failure) -> None:
-        summary.failed += 1
-        if len(summary.failures) < SHOWN_FAILURES:
-            summary.failures.append(failure)
-        key = (failure.origin, failure.stage, failure.message)
-        # Loading the same output twice records each failure once.
-        if key not in known:
-            ledger.record_failure(*key)
-            known.add(key)
+    fail = failure_recorder(ledger, summary)
 
     def flush() -> None:
         write_batch(ledger, pending, summary, fail)
