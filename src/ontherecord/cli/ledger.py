@@ -106,9 +106,13 @@ def _n(count: int, noun: str) -> str:
     return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
 
 
-def _flag_line(flag: Any) -> str:
+def _flag_line(flag: Any, width: int = 0) -> str:
+    """The flag as one line; ``width`` cuts a long reason (the draft correction prints it whole)."""
     by = f" by {flag.author}" if flag.author else ""
-    return f"{flag.status} on {flag.created_at[:10]}{by}: {flag.reason}"
+    reason = flag.reason
+    if width and len(reason) > width:
+        reason = reason[: width - 1].rstrip() + "…"
+    return f"{flag.status} on {flag.created_at[:10]}{by}: {reason}"
 
 
 @click.command("source")
@@ -127,7 +131,7 @@ def source_cli(ctx: click.Context, name: str, fmt: str) -> None:
         heading(s.name),
         f"id: {s.id}",
         f"identification: {s.identification} {s.kind}",
-        f"status: {_flag_line(s.flag) if s.flag else 'not flagged'}",
+        f"status: {_flag_line(s.flag, width=100) if s.flag else 'not flagged'}",
         f"{_n(len(profile.attributions), 'attribution')} in {_n(len(profile.articles), 'article')}; "
         f"{_n(profile.sentences, 'sentence')} {'rests' if profile.sentences == 1 else 'rest'} on this source",
     ]
@@ -197,7 +201,7 @@ def impact_text(result: Impact) -> str:
     s = result.source
     out = [
         heading(f"Impact: {s.name}"),
-        f"status: {_flag_line(s.flag) if s.flag else 'not flagged'}",
+        f"status: {_flag_line(s.flag, width=100) if s.flag else 'not flagged'}",
         f"{_n(result.sentence_count, 'sentence')} in {_n(len(result.articles), 'article')} "
         f"{'rests' if result.sentence_count == 1 else 'rest'} on this source",
     ]

@@ -1,0 +1,31 @@
+"""`ontherecord demo` (what `make demo` runs): the bundled page's sources, then the impact and its draft."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+
+def test_demo_shows_sources_impact_and_draft(tmp_path: Path) -> None:
+    kept = tmp_path / "demo.db"
+    result = subprocess.run(
+        [sys.executable, "-m", "ontherecord", "demo", "--keep", str(kept)],
+        capture_output=True, text=True, timeout=300, env={"NO_COLOR": "1", "PATH": "/usr/bin:/bin"},
+    )
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    table = out[out.index("source") : out.index("The correction names")]
+    for name, level in [("Pavel Kulazhanka", "named"), ("Vadim Prokopiev", "named"), ("Aleksandr", "partial"), ("Aleks", "partial")]:
+        assert any(line.startswith(name + " ") and level in line for line in table.splitlines()), name
+    assert "The correction names Pavel Kulazhanka" in out
+    impact = out[out.index("Impact: Pavel Kulazhanka") :]
+    for how in ("quoted", "paraphrased", "shared", "self_reported"):
+        assert f"\n{how} " in impact, how
+    assert "Basically, there are two wings" not in impact
+    assert "Draft correction" in impact and "Remove the" in impact
+    # The ledger it wrote is a real one the other commands can read.
+    listed = subprocess.run(
+        [sys.executable, "-m", "ontherecord", "--db", str(kept), "articles"], capture_output=True, text=True, timeout=120
+    )
+    assert "belarus-battalion" in listed.stdout
