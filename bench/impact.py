@@ -180,10 +180,17 @@ def time_impact(path: Path, name: str, runs: int) -> dict[str, Any]:
             started = time.perf_counter()
             ledger.impact(name)
             timings.append(time.perf_counter() - started)
+        # What the CLI adds on top of the call: the report as JSON, as `impact --format json` prints it.
+        started = time.perf_counter()
+        as_json = json.dumps(result.to_dict(), ensure_ascii=False)
+        to_json = time.perf_counter() - started
     return {
         "name": name,
         "articles": len(result.articles),
         "sentences": result.sentence_count,
+        "draft_chars": len(result.draft_correction),
+        "json_chars": len(as_json),
+        "to_json_ms": round(to_json * 1000, 1),
         "first_ms": round(cold * 1000, 1),
         "median_ms": round(statistics.median(timings) * 1000, 1),
         "max_ms": round(max(timings) * 1000, 1),

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from sqlalchemy import Connection, insert, select
+from sqlalchemy import Connection, insert, select, text
 
 from ontherecord.errors import LedgerError
 from ontherecord.ledger import schema
@@ -108,3 +108,29 @@ _CORE_TABLES = [
 def _core_tables(conn: Connection) -> None:
     # checkfirst: a crash between DDL and the migration record must not make the next open fail.
     schema.metadata.create_all(conn, tables=_CORE_TABLES, checkfirst=True)
+
+
+# The index 0001 created on reliance; its columns lead the covering index that replaces it.
+_RELIANCE_BY_SOURCE_0001 = "ix_reliance_canonical_id_article_id_version"
+_IMPACT_INDEXES = (
+    schema.RELIANCE_BY_SOURCE,
+    "ix_article_versions_article_id_version_title_published",
+    "ix_articles_id_latest_version",
+)
+
+
+@LEDGER_MIGRATIONS("0002_impact_covering_indexes")
+def _impact_covering_indexes(conn: Connection) -> None:
+    # impact() on a source quoted in thousands of articles reads only indexes, apart from one
+    # lookup per sentence for its text. A ledger created after this release already has these
+    # indexes from 0001's create_all (which builds tables as schema.py now declares them); older
+    # ones get them here, hence checkfirst. The articles index is in that list because ledgers
+    # created before schema.py declared it lack it too.
+    # By name, so that indexes declared later are left to the migrations that add them.
+    declared = {
+        i.name: i for t in (schema.reliance, schema.article_versions, schema.articles) for i in t.indexes
+    }
+    for name in _IMPACT_INDEXES:
+        declared[name].create(conn, checkfirst=True)
+    # Every query the old, narrower reliance index served is served by the new one's prefix.
+    conn.execute(text(f"DROP INDEX IF EXISTS {_RELIANCE_BY_SOURCE_0001}"))

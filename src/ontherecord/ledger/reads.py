@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from collections.abc import Iterator
+from functools import lru_cache
+from collections.abc import Iterator, Sequence
 from typing import Any
 
-from sqlalchemy import Connection, and_, distinct, func, select
+from sqlalchemy import Compiled, Connection, and_, bindparam, case, distinct, func, select
 
 from ontherecord.errors import NotFoundError
 from ontherecord.ledger import schema
@@ -414,6 +415,107 @@ def reliance_rows(conn: Connection, source_id: str) -> list[RelianceRow]:
     # Sorted here, not in SQL: the dialects disagree on where NULL publication dates go.
     out.sort(key=lambda r: (r.published is None, r.published or "", r.article_id))
     return out
+
+
+def _impact_statements(how_order: tuple[str, ...]) -> tuple[Any, Any]:
+    """The two queries of :func:`impact_rows`, the source id left as the ``source_id`` parameter."""
+    re, se = schema.reliance, schema.sentences
+    source_id = bindparam("source_id")
+    found = (
+        select(re.c.article_id, re.c.version)
+        .where(re.c.canonical_id == source_id)
+        .distinct()
+        .subquery()
+    )
+    heads = (
+        select(_A.c.id, _A.c.latest_version, _V.c.title, _V.c.published)
+        .select_from(found)
+        .join(_A, and_(_A.c.id == found.c.article_id, _A.c.latest_version == found.c.version))
+        # "version + 0" keeps SQLite's planner off the primary key, which would read each
+        # version's row past its text (overflow pages) to reach the date; the (article_id,
+        # version, title, published) index answers from the index alone.
+        .join(_V, and_(_V.c.article_id == _A.c.id, _V.c.version + 0 == _A.c.latest_version))
+    )
+    # The way of resting as its rank in ``how_order``: a small int per row, where a string
+    # would be one more object to build and free per sentence.
+    how_rank = case({how: rank for rank, how in enumerate(how_order)}, value=re.c.how, else_=len(how_order))
+    # No join on articles here: checking "latest?" once per sentence would cost more than
+    # dropping the few rows of older versions that the caller finds missing from the heads.
+    sentences = (
+        select(
+            re.c.article_id,
+            re.c.version,
+            re.c.sentence_position,
+            se.c.start_char,
+            se.c.end_char,
+            se.c.text,
+            how_rank,
+        )
+        .join(
+            se,
+            and_(
+                se.c.article_id == re.c.article_id,
+                se.c.version == re.c.version,
+                se.c.position == re.c.sentence_position,
+            ),
+        )
+        .where(re.c.canonical_id == source_id)
+        .order_by(re.c.article_id, re.c.version, re.c.sentence_position)
+    )
+    return heads, sentences
+
+
+@lru_cache(maxsize=16)
+def _compiled_impact(dialect: Any, how_order: tuple[str, ...]) -> tuple[Compiled, Compiled]:
+    # Compiled once per dialect: compiling costs more than answering for a source in a few articles.
+    heads, sentences = _impact_statements(how_order)
+    return heads.compile(dialect=dialect), sentences.compile(dialect=dialect)
+
+
+def _driver_rows(conn: Connection, compiled: Compiled, values: dict[str, Any]) -> list[Any]:
+    """The rows of a compiled query as the database driver returns them (plain tuples), in
+    ``conn``'s transaction.
+
+    For results of tens of thousands of rows, SQLAlchemy's Row objects cost about as much as the
+    query itself, to build and again to unpack. Only for columns whose types need no result
+    processing on either dialect (text, integers), which the driver already returns as Python
+    values.
+    """
+    params = compiled.construct_params(values)
+    positions = getattr(compiled, "positiontup", None) or ()
+    args = tuple(params[name] for name in positions) if conn.dialect.positional else params
+    cursor = conn.connection.cursor()
+    try:
+        cursor.execute(compiled.string, args)
+        return list(cursor.fetchall())
+    finally:
+        cursor.close()
+
+
+def impact_rows(
+    conn: Connection, source_id: str, how_order: Sequence[str]
+) -> tuple[list[tuple[str, int, str | None, str | None]], list[tuple[str, int, int, int, int, str, int]]]:
+    """What ``impact`` needs of a canonical source, in two lean queries.
+
+    Returns:
+        ``heads``: (article_id, version, title, published) of each article whose latest version
+        has a sentence resting on the source, in publication order (undated last, then by id);
+        and ``sentences``: (article_id, version, position, start, end, text, rank) per sentence and
+        way of resting, in (article_id, version, position) order, where ``rank`` is the way's
+        index in ``how_order`` (``len(how_order)`` for a way not listed there). ``sentences`` may
+        hold rows of older versions too: keep those whose (article_id, version) is in ``heads``.
+
+    Only the columns the report shows are read, as plain tuples: a source quoted in thousands of
+    articles answers tens of thousands of rows, where per-row objects, unused columns and per-row
+    joins cost more than the index scan itself. Both queries stay inside indexes except for the
+    one lookup per sentence that fetches its text: reliance's (canonical_id, article_id, version,
+    sentence_position, how) index covers the scan, in its own order, so nothing is sorted.
+    """
+    heads_sql, sentences_sql = _compiled_impact(conn.dialect, tuple(how_order))
+    heads = _driver_rows(conn, heads_sql, {"source_id": source_id})
+    # Sorted here, not in SQL: the dialects disagree on where NULL publication dates go.
+    heads.sort(key=lambda h: (h[3] is None, h[3] or "", h[0]))
+    return heads, _driver_rows(conn, sentences_sql, {"source_id": source_id})
 
 
 def failure_rows(conn: Connection) -> list[dict[str, Any]]:
