@@ -38,6 +38,9 @@ def read_lexicon(name: str) -> dict[str, str]:
     return entries
 
 
+_CUE_POS = frozenset({"VERB", "AUX", "ADJ"})
+
+
 @dataclass(frozen=True, slots=True)
 class Lexicon:
     """Every cue word the rules know, by role.
@@ -60,10 +63,14 @@ class Lexicon:
 
     def verb_kind(self, token: Token) -> str | None:
         """``"speech"``, ``"belief"`` or None for a verb or adjective token."""
+        pos = token.pos_
+        # Asked of every token: most are neither verbs nor adjectives, so test the tag first.
+        if pos not in _CUE_POS:
+            return None
         for form in (token.lemma_.lower(), token.lower_):
-            if form in self.speech and token.pos_ in {"VERB", "AUX"}:
+            if form in self.speech and pos != "ADJ":
                 return "speech"
-            if form in self.belief and token.pos_ in {"VERB", "ADJ", "AUX"}:
+            if form in self.belief:
                 return "belief"
         return None
 
