@@ -200,15 +200,20 @@ def cluster_chains(chains: list[NameChain]) -> list[NameCluster]:
     by_key: dict[tuple[str, ...], NameCluster] = {}
     singles: list[NameChain] = []
     keys = {c.words for c in chains}
+
+    def keyed(words: tuple[str, ...]) -> NameCluster:
+        cluster = by_key.get(words)
+        if cluster is None:
+            cluster = NameCluster(len(clusters))
+            clusters.append(cluster)
+            by_key[words] = cluster
+        return cluster
+
     for chain in chains:
         if len(chain.words) == 1 or any(_is_suffix(chain.words, k) for k in keys):
             singles.append(chain)
             continue
-        cluster = by_key.get(chain.words)
-        if cluster is None:
-            cluster = NameCluster(len(clusters))
-            clusters.append(cluster)
-            by_key[chain.words] = cluster
+        cluster = keyed(chain.words)
         cluster.chains.append(chain)
         chain.cluster = cluster.id
     for chain in singles:
@@ -227,14 +232,7 @@ def cluster_chains(chains: list[NameChain]) -> list[NameCluster]:
             firsts = {c.cluster for c in chains if c.cluster >= 0 and len(c.words) > 1 and c.words[0] == chain.words[0]}
             if len(firsts) == 1:
                 target = next(c for c in chains if c.cluster in firsts)
-        if target is not None:
-            cluster = clusters[target.cluster]
-        else:
-            cluster = by_key.get(chain.words)
-            if cluster is None:
-                cluster = NameCluster(len(clusters))
-                clusters.append(cluster)
-                by_key[chain.words] = cluster
+        cluster = clusters[target.cluster] if target is not None else keyed(chain.words)
         cluster.chains.append(chain)
         chain.cluster = cluster.id
     for cluster in clusters:
