@@ -12,7 +12,7 @@ import pytest
 
 from conftest import DATA, SEED
 from ontherecord.model import Article, Record, Source
-from ontherecord.resolution.normalize import fold, name_key
+from ontherecord.model.names import fold, name_key
 
 ARTICLES = DATA / "articles"
 POLNEAR_GOLDEN = sorted(p for p in ARTICLES.glob("*.expected.json") if not p.name.startswith("seed"))
@@ -128,7 +128,7 @@ def test_seed_qualifier_on_unproven_claim(seed) -> None:
 
 
 def test_seed_impact_of_the_discredited_source(seed, tmp_path: Path) -> None:
-    from ontherecord.ledger import Ledger
+    from ontherecord.archive import Ledger
 
     record, expected = seed
     want = expected["impact"]

@@ -16,7 +16,7 @@ from ontherecord.model import (
     NoteKind,
     SourceKind,
 )
-from ontherecord.resolution.normalize import name_key
+from ontherecord.model.names import name_key
 from ontherecord.resolution.resolver import resolve
 
 

@@ -21,8 +21,8 @@ from ontherecord.ledger.migrations import now
 from ontherecord.ledger.types import FLAG_STATUSES, FlagEvent, WriteResult
 from ontherecord.model import Record, Source
 from ontherecord.model.article import content_hash as hash_text
+from ontherecord.model.names import name_key
 from ontherecord.model.spans import CharSpan
-from ontherecord.resolution.normalize import name_key
 
 # Identification levels and kinds that make a source one entity across the archive. Partial,
 # anonymous and collective sources stay local: two stories' "a senior official" need not be one.

@@ -88,7 +88,7 @@ def _version_fk() -> ForeignKeyConstraint:
 
 
 # Canonical sources: a named person or organisation is one row across the archive (keyed by
-# resolution.normalize.name_key); partial, anonymous and collective sources get one row per
+# model.names.name_key); partial, anonymous and collective sources get one row per
 # article version, because "a source familiar with the situation" in two stories need not be one person.
 sources = Table(
     "sources",

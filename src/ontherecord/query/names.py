@@ -12,7 +12,7 @@ from sqlalchemy import Connection
 from ontherecord.errors import LedgerError, NotFoundError
 from ontherecord.ledger import reads
 from ontherecord.ledger.types import SourceRow
-from ontherecord.resolution.normalize import name_key
+from ontherecord.model.names import name_key
 
 
 class AmbiguousNameError(LedgerError):

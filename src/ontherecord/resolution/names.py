@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from ontherecord.model import CharSpan
+from ontherecord.model.names import honorifics, name_key
 from ontherecord.resolution.lexicon import organization_nouns, person_nouns, resolution_cues
-from ontherecord.resolution.normalize import honorifics, name_key
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token

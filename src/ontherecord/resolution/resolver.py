@@ -26,13 +26,13 @@ from ontherecord.model import (
     Source,
     SourceKind,
 )
+from ontherecord.model.names import fold, name_key
 from ontherecord.model.source import source_id
 from ontherecord.model.spans import spans_cover
 from ontherecord.resolution.coref import Discourse, Entity, descriptor_head, organization_descriptor_head
 from ontherecord.resolution.discourse import ParagraphIndex, body_sentences, quote_regions
 from ontherecord.resolution.lexicon import organization_nouns, person_nouns, pronouns, resolution_cues
 from ontherecord.resolution.names import find_names
-from ontherecord.resolution.normalize import fold, name_key
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token

@@ -1,6 +1,8 @@
-"""Stage ⑤: name normalisation — the key that makes "Pavel Latushko" and "PAVEL LATUSHKO" one person.
+"""Stage ①: name keys — the key that makes "Pavel Latushko" and "PAVEL LATUSHKO" one person.
 
-Pure and stdlib-only, so the ledger can key canonical sources with it without loading any NLP.
+On the ground floor (stdlib only, imports nothing of ours) because three floors read it: resolution
+groups an article's mentions by it, identity keys sources across the archive with it, and query looks
+up the name an editor typed with it. The honorifics list is a resource file of the package.
 """
 
 from __future__ import annotations
