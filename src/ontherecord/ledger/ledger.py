@@ -19,6 +19,7 @@ from sqlalchemy import Connection, func, select
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
 from ontherecord.errors import LedgerError
+from ontherecord.identity import identify
 from ontherecord.ledger import engine as engines
 from ontherecord.ledger import integrity, reads, repo, schema
 from ontherecord.ledger.migrations import APPLICATION, LEDGER_MIGRATIONS, Migrations
@@ -146,10 +147,11 @@ class Ledger:
         """
         if origins is not None and len(origins) != len(records):
             raise ValueError("origins must have one entry per record")
+        identities = [identify(record) for record in records]
         for attempt in range(1, _WRITE_ATTEMPTS + 1):
             try:
                 with self._write() as conn:
-                    return repo.write_records(conn, records, origins)
+                    return repo.write_records(conn, records, origins, identities)
             except (IntegrityError, OperationalError) as exc:
                 if attempt == _WRITE_ATTEMPTS:
                     raise LedgerError(

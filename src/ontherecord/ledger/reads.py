@@ -257,7 +257,7 @@ def source_row(conn: Connection, source_id: str) -> SourceRow:
 
 
 def source_by_key(conn: Connection, key: str) -> str | None:
-    """The canonical source id stored under ``key`` (see repo.canonical_key)."""
+    """The canonical source id stored under ``key`` (see ontherecord.identity)."""
     return conn.execute(select(schema.sources.c.id).where(schema.sources.c.key == key)).scalar()
 
 

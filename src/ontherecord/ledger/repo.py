@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import Connection, bindparam, insert, select, update
@@ -19,24 +19,10 @@ from ontherecord.errors import LedgerError
 from ontherecord.ledger import schema
 from ontherecord.ledger.migrations import now
 from ontherecord.ledger.types import FLAG_STATUSES, FlagEvent, WriteResult
-from ontherecord.model import Record, Source
+from ontherecord.model import Record
 from ontherecord.model.article import content_hash as hash_text
-from ontherecord.model.names import name_key
+from ontherecord.model.identity import SourceIdentity
 from ontherecord.model.spans import CharSpan
-
-# Identification levels and kinds that make a source one entity across the archive. Partial,
-# anonymous and collective sources stay local: two stories' "a senior official" need not be one.
-_ARCHIVE_IDENTIFICATIONS = frozenset({"named"})
-_ARCHIVE_KINDS = frozenset({"person", "organization"})
-
-
-def canonical_key(article_id: str, version: int, source: Source) -> tuple[str, str]:
-    """The canonical source key and scope (``archive`` or ``local``) of a Record's source."""
-    if str(source.identification) in _ARCHIVE_IDENTIFICATIONS and str(source.kind) in _ARCHIVE_KINDS:
-        key = name_key(source.name)
-        if key:
-            return "name:" + key, "archive"
-    return f"local:{article_id}:{version}:{source.id}", "local"
 
 
 def canonical_id(key: str) -> str:
@@ -92,11 +78,6 @@ def find_version(conn: Connection, article_id: str, content_hash: str) -> int | 
     ).scalar()
 
 
-def write_record(conn: Connection, record: Record, origin: str | None = None) -> WriteResult:
-    """Store one Record as a new article version (or nothing, when its text is already stored)."""
-    return write_records(conn, [record], [origin])[0]
-
-
 # Bound parameters per IN list: well under SQLite's and PostgreSQL's limits.
 _IN_CHUNK = 500
 
@@ -107,16 +88,30 @@ def _chunks(items: list[Any]) -> Iterable[list[Any]]:
 
 
 def write_records(
-    conn: Connection, records: Sequence[Record], origins: Sequence[str | None] | None = None
+    conn: Connection,
+    records: Sequence[Record],
+    origins: Sequence[str | None] | None,
+    identities: Sequence[Mapping[str, SourceIdentity]],
 ) -> list[WriteResult]:
     """Store Records as new article versions; a text already stored (or repeated in the batch) is
     "unchanged". Reads and inserts are done per batch, not per Record: a dozen statements in all.
 
+    Args:
+        conn: a connection inside a write transaction the caller owns.
+        records: the Records to store.
+        origins: where each Record was read from (one per Record), or None.
+        identities: for each Record, the identity decision of each of its sources (by source id),
+            as the identify stage made it; the canonical sources are stored under those keys.
+
     Raises:
-        LedgerError: a Record is invalid; nothing is written (the caller's transaction rolls back).
+        LedgerError: a Record is invalid or lacks an identity for a source; nothing is written
+            (the caller's transaction rolls back).
     """
-    for record in records:
+    if len(identities) != len(records):
+        raise ValueError("identities must have one entry per record")
+    for record, decided in zip(records, identities, strict=True):
         problems = validate_record(record)
+        problems += [f"no identity for source {s.id}" for s in record.sources if s.id not in decided]
         if problems:
             raise LedgerError(f"{record.article.id}: not a valid record: " + "; ".join(problems[:5]))
     av, articles = schema.article_versions, schema.articles
@@ -153,7 +148,7 @@ def write_records(
                 "written_at": stamp,
             }
         )
-        _reading_rows(record, version, stamp, rows, canonical)
+        _reading_rows(record, identities[i], version, stamp, rows, canonical)
         results.append(WriteResult(a.id, version, "new" if version == 1 else "new_version"))
     if not rows:
         return results
@@ -188,6 +183,7 @@ def _ensure_sources(conn: Connection, rows: dict[str, dict[str, Any]]) -> None:
 
 def _reading_rows(
     record: Record,
+    identities: Mapping[str, SourceIdentity],
     version: int,
     stamp: str,
     rows: dict[Any, list[dict[str, Any]]],
@@ -199,7 +195,8 @@ def _reading_rows(
     base = {"article_id": article_id, "version": version}
     local_to_canonical: dict[str, str] = {}
     for pos, s in enumerate(record.sources):
-        key, scope = canonical_key(article_id, version, s)
+        identity = identities[s.id]
+        key = identity.canonical_key(article_id, version)
         cid = canonical_id(key)
         local_to_canonical[s.id] = cid
         canonical_rows.setdefault(
@@ -210,8 +207,8 @@ def _reading_rows(
                 "name": s.name,
                 "kind": str(s.kind),
                 "identification": str(s.identification),
-                "scope": scope,
-                "last_name": key.rsplit(" ", 1)[-1].removeprefix("name:") if scope == "archive" else None,
+                "scope": str(identity.scope),
+                "last_name": identity.last_name,
                 "first_seen": stamp,
             },
         )

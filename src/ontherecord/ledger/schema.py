@@ -87,9 +87,10 @@ def _version_fk() -> ForeignKeyConstraint:
     )
 
 
-# Canonical sources: a named person or organisation is one row across the archive (keyed by
-# model.names.name_key); partial, anonymous and collective sources get one row per
-# article version, because "a source familiar with the situation" in two stories need not be one person.
+# Canonical sources: a named person or organisation is one row across the archive (keyed as
+# ontherecord.identity decides, by model.names.name_key); partial, anonymous and collective sources
+# get one row per article version, because "a source familiar with the situation" in two stories
+# need not be one person.
 sources = Table(
     "sources",
     metadata,
