@@ -136,7 +136,7 @@ def synthetic_record(index: int, speakers: list[int]) -> Record:
 
 def build(path: Path, attributions: int, progress: bool = True) -> dict[str, Any]:
     """Write the synthetic ledger to ``path`` (via a temporary file, so a crash leaves no half-build)."""
-    from ontherecord.ledger import Ledger
+    from ontherecord.archive import Ledger
 
     articles = attributions // PER_ARTICLE
     rng = random.Random(1_000_000)
@@ -169,7 +169,7 @@ def build(path: Path, attributions: int, progress: bool = True) -> dict[str, Any
 
 def time_impact(path: Path, name: str, runs: int) -> dict[str, Any]:
     """Median and spread of ``Ledger.impact(name)`` over ``runs`` calls on an open ledger."""
-    from ontherecord.ledger import Ledger
+    from ontherecord.archive import Ledger
 
     with Ledger(str(path), create=False) as ledger:
         first = time.perf_counter()

@@ -35,7 +35,7 @@ from ontherecord.model.serialize import record_from_dict, record_from_json, reco
 from ontherecord.settings import Settings
 
 if TYPE_CHECKING:
-    from ontherecord.ledger import Ledger
+    from ontherecord.archive import Ledger
 
 __version__ = "0.1.0"
 
@@ -91,9 +91,9 @@ def _looks_like_path(text: str) -> bool:
 
 
 def __getattr__(name: str) -> Any:
-    # The ledger needs SQLAlchemy; load it only when someone asks for it.
+    # The archive needs SQLAlchemy; load it only when someone asks for it.
     if name == "Ledger":
-        from ontherecord.ledger import Ledger
+        from ontherecord.archive import Ledger
 
         return Ledger
     raise AttributeError(f"module 'ontherecord' has no attribute {name!r}")

@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 
 from batch.archives import synthetic_articles, write_jsonl
+from ontherecord.archive import Ledger
 from ontherecord.batch.local import ingest_paths
-from ontherecord.ledger import Ledger
 from ontherecord.settings import Settings
 
 ARTICLES = 500

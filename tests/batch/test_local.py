@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 
 from batch.archives import BATCH_DATA, article_texts, synthetic_articles, write_jsonl, write_warc
+from ontherecord.archive import Ledger
 from ontherecord.batch.local import count_pages, ingest_paths
 from ontherecord.batch.progress import Progress
 from ontherecord.errors import InputError
 from ontherecord.ingest.readers import read_path
-from ontherecord.ledger import Ledger
 from ontherecord.model.serialize import record_to_dict
 from ontherecord.settings import Settings
 

@@ -11,11 +11,11 @@ import pytest
 from click.testing import CliRunner
 
 from batch.archives import BATCH_DATA
+from ontherecord.archive import Ledger
 from ontherecord.batch.parquet import load_parquet
 from ontherecord.cli import cli
 from ontherecord.errors import InputError
 from ontherecord.ingest.readers import read_path
-from ontherecord.ledger import Ledger
 from ontherecord.model import Record
 from ontherecord.model.serialize import record_to_dict, record_to_json
 from ontherecord.pipeline import process_pages

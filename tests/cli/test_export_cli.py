@@ -9,8 +9,8 @@ import pytest
 from click.testing import CliRunner
 from ledger.ledger_builders import follow_up_record, seed_record
 
+from ontherecord.archive import Ledger
 from ontherecord.cli import cli, main
-from ontherecord.ledger import Ledger
 
 
 @pytest.fixture

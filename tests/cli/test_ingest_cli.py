@@ -11,8 +11,8 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
+from ontherecord.archive import Ledger
 from ontherecord.cli import cli
-from ontherecord.ledger import Ledger
 
 BATCH_DATA = Path(__file__).resolve().parent.parent / "data" / "batch" / "texts"
 

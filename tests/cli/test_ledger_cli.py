@@ -8,8 +8,8 @@ import pytest
 from click.testing import CliRunner
 from ledger.ledger_builders import SEED_TEXT, follow_up_record, seed_record
 
+from ontherecord.archive import Ledger
 from ontherecord.cli import cli, main
-from ontherecord.ledger import Ledger
 
 
 @pytest.fixture

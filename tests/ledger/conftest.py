@@ -14,7 +14,7 @@ def ledger_url(request: pytest.FixtureRequest, tmp_path):  # type: ignore[no-unt
 
 @pytest.fixture
 def ledger(ledger_url):  # type: ignore[no-untyped-def]
-    from ontherecord.ledger import Ledger
+    from ontherecord.archive import Ledger
 
     with Ledger(ledger_url) as opened:
         yield opened

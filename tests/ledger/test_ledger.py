@@ -12,8 +12,9 @@ from hypothesis import strategies as st
 from ledger.ledger_builders import SEED_TEXT, follow_up_record, records, seed_record
 from sqlalchemy import Column, Integer, MetaData, Table, create_engine, delete, insert, select, update
 
+from ontherecord.archive import Ledger
 from ontherecord.errors import LedgerError, NotFoundError
-from ontherecord.ledger import Ledger, WriteResult, schema
+from ontherecord.ledger import WriteResult, schema
 from ontherecord.ledger.engine import sqlite_settings
 
 

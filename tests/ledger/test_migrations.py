@@ -8,8 +8,9 @@ import pytest
 from ledger.ledger_builders import follow_up_record, ledger_params, open_fresh_ledger, pg_url, seed_record
 from sqlalchemy import Column, Integer, MetaData, Table, Text, insert, select
 
+from ontherecord.archive import Ledger
 from ontherecord.errors import LedgerError
-from ontherecord.ledger import Ledger, schema
+from ontherecord.ledger import schema
 from ontherecord.ledger.migrations import LEDGER_MIGRATIONS, Migrations
 
 
@@ -73,7 +74,7 @@ def test_a_later_migration_is_applied_in_order_and_recorded(url: str) -> None:
 
 def _write_batch(url: str, which: int, rounds: int, start) -> None:  # type: ignore[no-untyped-def]
     # A module-level function, so the "spawn" start method can run it in a fresh process.
-    from ontherecord.ledger import Ledger
+    from ontherecord.archive import Ledger
 
     start.wait(60)  # both processes have imported everything: now they really race
     edited = seed_record(text=seed_record().article.text + "\nUpdated.")

@@ -13,7 +13,7 @@ import pytest
 from ledger.ledger_builders import ledger_params, open_fresh_ledger
 from ledger.scale_archive import TARGET, synthetic_records
 
-from ontherecord.ledger import Ledger
+from ontherecord.archive import Ledger
 
 ARTICLES = int(os.environ.get("ONTHERECORD_SCALE_ARTICLES", "1000"))
 TARGET_EVERY = max(1, ARTICLES // 20)

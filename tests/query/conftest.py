@@ -9,7 +9,7 @@ from ledger.ledger_builders import follow_up_record, ledger_params, open_fresh_l
 @pytest.fixture(params=ledger_params())
 def two_articles(request: pytest.FixtureRequest, tmp_path):  # type: ignore[no-untyped-def]
     """A ledger holding the seed article and a follow-up naming Kulazhanka as "Pável Kulazhanka"."""
-    from ontherecord.ledger import Ledger
+    from ontherecord.archive import Ledger
 
     with Ledger(open_fresh_ledger(request.param, tmp_path)) as ledger:
         ledger.write_records([seed_record(), follow_up_record()], origins=["seed.txt", "lviv.html"])

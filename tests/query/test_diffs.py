@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from ledger.ledger_builders import SEED_TEXT, seed_record
 
+from ontherecord.archive import Ledger
 from ontherecord.errors import LedgerError, NotFoundError
-from ontherecord.ledger import Ledger
 
 BIO = (
     "He left the country in 2011 and landed in New York City, where he became a mixed martial arts fighter. "

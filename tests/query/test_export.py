@@ -8,7 +8,7 @@ import sqlite3
 import pytest
 from ledger.ledger_builders import SEED_TEXT, follow_up_record, seed_record
 
-from ontherecord.ledger import Ledger
+from ontherecord.archive import Ledger
 from ontherecord.model.serialize import record_from_json
 from ontherecord.query.export import ATTRIBUTION_COLUMNS, ExportError, export
 

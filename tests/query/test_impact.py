@@ -7,8 +7,8 @@ from dataclasses import replace
 
 import pytest
 
+from ontherecord.archive import Ledger
 from ontherecord.errors import NotFoundError
-from ontherecord.ledger import Ledger
 from ontherecord.query import AmbiguousNameError
 
 REASON = "the timeline he gave of his years in the protest movement was false"

@@ -13,7 +13,8 @@ import pytest
 from ledger.ledger_builders import ledger_params, open_fresh_ledger
 from sqlalchemy import Index, MetaData, inspect
 
-from ontherecord.ledger import Ledger, schema
+from ontherecord.archive import Ledger
+from ontherecord.ledger import schema
 from ontherecord.ledger.migrations import LEDGER_MIGRATIONS, Migrations
 from ontherecord.model import (
     Article,

@@ -30,7 +30,7 @@ from ontherecord.settings import Settings
 if TYPE_CHECKING:
     from spacy.language import Language
 
-    from ontherecord.ledger import Ledger
+    from ontherecord.archive import Ledger
 
 log = logging.getLogger(__name__)
 
@@ -329,7 +329,7 @@ def ingest_paths(
     summary = IngestSummary(jobs=jobs)
     own_ledger = ledger is None
     if ledger is None:
-        from ontherecord.ledger import Ledger
+        from ontherecord.archive import Ledger
 
         ledger = Ledger(settings.db)
     bar = Progress(count_pages(paths) if progress else None, enabled=progress)

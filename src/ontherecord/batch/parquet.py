@@ -23,7 +23,7 @@ from ontherecord.model import Failure, Record
 from ontherecord.model.serialize import record_from_json
 
 if TYPE_CHECKING:
-    from ontherecord.ledger import Ledger
+    from ontherecord.archive import Ledger
 
 RECORDS_DIR = "records"
 FAILURES_DIR = "failures"

@@ -105,8 +105,8 @@ def spark_cli(
         counts = run_job(input_path, output, fmt, settings=settings, master=master, partitions=partitions)
         click.echo(f"Spark: {counts['records']} records, {counts['failures']} failures -> {output}", err=True)
     if load:
+        from ontherecord.archive import Ledger
         from ontherecord.batch.parquet import load_parquet
-        from ontherecord.ledger import Ledger
 
         with Ledger(settings.db) as ledger:
             summary = load_parquet(ledger, output, progress=not no_progress).to_dict()

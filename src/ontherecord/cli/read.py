@@ -52,8 +52,8 @@ def extract(ctx: click.Context, files: tuple[Path, ...], fmt: str, rules_only: b
 def demo(ctx: click.Context, keep: Path | None) -> None:
     """Read the bundled news page into a fresh SQLite ledger and show what rests on the source its
     editor's note discredits."""
+    from ontherecord.archive import Ledger
     from ontherecord.ingest.readers import read_file
-    from ontherecord.ledger import Ledger
     from ontherecord.pipeline import process_page
 
     settings = ctx.obj["settings"]

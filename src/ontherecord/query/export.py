@@ -10,15 +10,12 @@ import csv
 import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from ontherecord.errors import OntherecordError
 from ontherecord.model import Record
 from ontherecord.model.serialize import record_to_json
 from ontherecord.model.spans import Spans, spans_text
-
-if TYPE_CHECKING:
-    from ontherecord.ledger import Ledger
 
 FORMATS = ("jsonl", "csv", "parquet", "sqlite")
 
@@ -48,6 +45,18 @@ _PARQUET_BATCH = 10_000
 
 class ExportError(OntherecordError):
     """An export that cannot be written (missing optional dependency, bad path)."""
+
+
+class Exportable(Protocol):
+    """What an export reads from: the archive's ``Ledger`` (named here by shape, since the archive
+    door sits above this module)."""
+
+    @property
+    def url(self) -> str: ...
+
+    def latest_records(self) -> Iterator[Record]: ...
+
+    def copy_to_sqlite(self, path: Any) -> dict[str, int]: ...
 
 
 def attribution_rows(record: Record) -> Iterator[dict[str, Any]]:
@@ -164,7 +173,7 @@ def write_parquet(records: Iterator[Record], path: Path) -> int:
     return n
 
 
-def export(ledger: Ledger, fmt: str, out: str | os.PathLike[str], *, overwrite: bool = False) -> int:
+def export(ledger: Exportable, fmt: str, out: str | os.PathLike[str], *, overwrite: bool = False) -> int:
     """Write the ledger's latest versions to ``out`` in ``fmt``; returns what was written.
 
     The count is Records for jsonl, attribution rows for csv/parquet, and attributions copied for

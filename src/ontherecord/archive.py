@@ -1,43 +1,32 @@
-"""Stage ⑥: the Ledger — one object with the verbs of the archive (write, read, flag, impact, diff).
+"""The archive door: ``Ledger``, one object with the verbs of the archive (write, read, flag, impact, diff).
 
-It owns the engine and the transactions; the SQL lives in repo.py / reads.py / integrity.py, and
-the read-side reasoning (name resolution, profiles, impact, drafts, diffs) in ``ontherecord.query``,
-which the verbs below import on first use so that writing a Record loads none of it.
+It sits above storage and the read side and is the only place they meet: the CLI, the desk and the
+Python API go through it. A Record's sources are identified (``ontherecord.identity``) before it is
+written; the SQL lives in ``ontherecord.ledger`` (repo, reads, integrity, a Store for the engine
+and transactions) and the read-side reasoning (names, profiles, impact, drafts, diffs) in
+``ontherecord.query``, both of which take a Connection and know nothing of this door.
 """
 
 from __future__ import annotations
 
-import logging
-import random
-import time
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from types import TracebackType
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from sqlalchemy import Connection, func, select
-from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
+from sqlalchemy import Connection, Engine
 
-from ontherecord.errors import LedgerError
 from ontherecord.identity import identify
-from ontherecord.ledger import engine as engines
-from ontherecord.ledger import integrity, reads, repo, schema
-from ontherecord.ledger.migrations import APPLICATION, LEDGER_MIGRATIONS, Migrations
+from ontherecord.ledger import integrity, reads, repo
+from ontherecord.ledger.migrations import Migrations
+from ontherecord.ledger.sqlite_copy import copy_to_sqlite
+from ontherecord.ledger.store import Store
 from ontherecord.ledger.types import ArticleSummary, FlagEvent, SourceSummary, WriteResult
 from ontherecord.model import Record
-
-if TYPE_CHECKING:
-    from ontherecord.query.corrections import Impact
-    from ontherecord.query.diffs import VersionDiff
-    from ontherecord.query.profiles import SourceProfile
-
-log = logging.getLogger(__name__)
-
-# Concurrent writers collide on the unique keys (same article, same canonical source); the loser
-# retries its whole transaction and then finds the winner's rows. A few tries settle any race.
-_WRITE_ATTEMPTS = 8
-# Any fixed 64-bit number: the advisory lock's name while a PostgreSQL ledger migrates.
-_MIGRATION_LOCK = 0x6F74725F6D6967
+from ontherecord.query.corrections import Impact, impact
+from ontherecord.query.diffs import VersionDiff, version_diff
+from ontherecord.query.names import resolve_source
+from ontherecord.query.profiles import SourceProfile, source_profile
 
 
 class Ledger:
@@ -47,6 +36,7 @@ class Ledger:
         url: a path to a SQLite file (created when missing), ``:memory:``, or an SQLAlchemy URL
             such as ``postgresql://user@host/db``.
         create: when False, a missing ledger is an error instead of a new empty one.
+        migrations: the migrations to bring the database up to (default: all of them).
 
     Raises:
         LedgerError: the database is someone else's, not a database, missing (``create=False``),
@@ -56,68 +46,34 @@ class Ledger:
     def __init__(
         self, url: str = "ontherecord.db", *, create: bool = True, migrations: Migrations | None = None
     ) -> None:
-        self.url = url
-        self.shown = engines.display_url(url)
-        full = engines.normalize_url(url)
-        self._migrations = migrations or LEDGER_MIGRATIONS
-        engines.check_sqlite_file(full, self.shown, create=create)
-        self.engine = engines.make_engine(full)
-        try:
-            self._open(create=create, sqlite_file=engines.sqlite_path(full) is not None)
-        except LedgerError:
-            self.engine.dispose()
-            raise
-        except DBAPIError as exc:
-            self.engine.dispose()
-            raise LedgerError(f"{self.shown}: cannot open ({_reason(exc)})") from exc
+        self.store = Store(url, create=create, migrations=migrations)
 
-    def _open(self, *, create: bool, sqlite_file: bool) -> None:
-        tables = engines.table_names(self.engine)
-        if not sqlite_file:  # files were checked read-only before connecting
-            engines.refuse_foreign(tables, self.shown, has_mark=self._has_mark(tables))
-        if not tables and not create:
-            raise LedgerError(f"{self.shown}: no ledger there (ingest some articles first)")
-        if sqlite_file:
-            engines.set_wal(self.engine)
-        with self._write() as conn:
-            if conn.dialect.name == "postgresql":
-                # Processes opening a new ledger at once would race on CREATE TABLE; SQLite's
-                # BEGIN IMMEDIATE already serialises them, PostgreSQL needs a lock of its own.
-                conn.execute(select(func.pg_advisory_xact_lock(_MIGRATION_LOCK)))
-            try:
-                applied = self._migrations.apply(conn)
-            except LedgerError as exc:
-                raise LedgerError(f"{self.shown}: {exc}") from exc
-        if applied:
-            log.info("%s: applied migrations %s", self.shown, ", ".join(applied))
+    @property
+    def url(self) -> str:
+        """The URL or path the ledger was opened with."""
+        return self.store.url
 
-    def _has_mark(self, tables: list[str]) -> bool:
-        if "meta" not in tables:
-            return False
-        with self.engine.connect() as conn:
-            value = conn.execute(
-                select(schema.meta.c.value).where(schema.meta.c.key == "application")
-            ).scalar()
-        return value == APPLICATION
+    @property
+    def shown(self) -> str:
+        """The URL as it may be shown (no password)."""
+        return self.store.shown
 
-    # -- transactions ---------------------------------------------------------------------------
+    @property
+    def engine(self) -> Engine:
+        """The SQLAlchemy engine (for tools and tests that inspect the database itself)."""
+        return self.store.engine
 
-    @contextmanager
-    def _write(self) -> Iterator[Connection]:
-        with self.engine.connect() as conn:
-            conn.execution_options(ledger_write=True)
-            with conn.begin():
-                yield conn
+    # A verb is one transaction: `with self._read() as conn:` or `with self._write() as conn:`,
+    # then calls into ledger/ and query/ with that connection.
+    def _read(self) -> AbstractContextManager[Connection]:
+        return self.store.read()
 
-    @contextmanager
-    def _read(self) -> Iterator[Connection]:
-        with self.engine.connect() as conn:
-            with conn.begin():
-                yield conn
+    def _write(self) -> AbstractContextManager[Connection]:
+        return self.store.write()
 
     def close(self) -> None:
         """Release the database connections."""
-        self.engine.dispose()
+        self.store.close()
 
     def __enter__(self) -> Ledger:
         return self
@@ -143,23 +99,12 @@ class Ledger:
 
         Raises:
             LedgerError: a Record is invalid (spans outside its text, dangling source ids), in which
-                case nothing of the batch is written.
+                case nothing of the batch is written; or concurrent writers kept conflicting.
         """
         if origins is not None and len(origins) != len(records):
             raise ValueError("origins must have one entry per record")
         identities = [identify(record) for record in records]
-        for attempt in range(1, _WRITE_ATTEMPTS + 1):
-            try:
-                with self._write() as conn:
-                    return repo.write_records(conn, records, origins, identities)
-            except (IntegrityError, OperationalError) as exc:
-                if attempt == _WRITE_ATTEMPTS:
-                    raise LedgerError(
-                        f"{self.shown}: write failed after {attempt} attempts ({_reason(exc)})"
-                    ) from exc
-                log.debug("write conflict (%s), retrying", _reason(exc))
-                time.sleep(random.uniform(0.01, 0.05) * attempt)
-        raise AssertionError("unreachable")
+        return self.store.write_retrying(lambda conn: repo.write_records(conn, records, origins, identities))
 
     def has_version(self, article_id: str, content_hash: str) -> bool:
         """True when this exact text of this article is stored (so batch ingest can skip parsing it)."""
@@ -175,8 +120,6 @@ class Ledger:
         self, name: str, *, reason: str, status: str = "discredited", author: str | None = None
     ) -> FlagEvent:
         """Append a flag event (discredited, disputed, cleared) to the source ``name`` resolves to."""
-        from ontherecord.query.names import resolve_source
-
         with self._write() as conn:
             source = resolve_source(conn, name)
             return repo.add_flag(conn, source.id, source.name, status=status, reason=reason, author=author)
@@ -215,22 +158,16 @@ class Ledger:
 
     def source(self, name: str) -> SourceProfile:
         """A source's attributions across the archive in time order; NotFoundError if none."""
-        from ontherecord.query.profiles import source_profile
-
         with self._read() as conn:
             return source_profile(conn, name)
 
     def impact(self, name: str) -> Impact:
         """Every sentence resting on the source, per article, and a drafted correction."""
-        from ontherecord.query.corrections import impact
-
         with self._read() as conn:
             return impact(conn, name)
 
     def diff(self, article_id: str, old: int | None = None, new: int | None = None) -> VersionDiff:
         """What changed between two versions of an article (default: the last two)."""
-        from ontherecord.query.diffs import version_diff
-
         with self._read() as conn:
             return version_diff(conn, article_id, old, new)
 
@@ -246,11 +183,5 @@ class Ledger:
 
     def copy_to_sqlite(self, path: Any) -> dict[str, int]:
         """Write the whole ledger, plus analysis views, into a new standalone SQLite file."""
-        from ontherecord.ledger.sqlite_copy import copy_to_sqlite
-
         with self._read() as conn:
             return copy_to_sqlite(conn, path)
-
-
-def _reason(exc: DBAPIError) -> str:
-    return str(exc.orig).strip().splitlines()[0] if exc.orig is not None else str(exc)
