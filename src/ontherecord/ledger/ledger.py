@@ -26,6 +26,7 @@ from ontherecord.ledger.types import ArticleSummary, FlagEvent, SourceSummary, W
 from ontherecord.model import Record
 
 if TYPE_CHECKING:
+    from ontherecord.ledger.events import AuditEvent, ChainCheck
     from ontherecord.query.corrections import Impact
     from ontherecord.query.diffs import VersionDiff
     from ontherecord.query.profiles import SourceProfile
@@ -248,6 +249,22 @@ class Ledger:
 
         with self._read() as conn:
             return copy_to_sqlite(conn, path)
+
+    # -- the event chain (audit log) ------------------------------------------------------------
+
+    def events(self, *, limit: int | None = None) -> list[AuditEvent]:
+        """The latest ``limit`` audit-log events (all when None), oldest first."""
+        from ontherecord.ledger import events
+
+        with self._read() as conn:
+            return events.events(conn, limit=limit)
+
+    def verify_events(self, *, anchor: str | None = None) -> ChainCheck:
+        """Recompute the audit log's hash chain and cross-check the flags; names the first problem."""
+        from ontherecord.ledger import events
+
+        with self._read() as conn:
+            return events.verify_events(conn, anchor=anchor)
 
 
 def _reason(exc: DBAPIError) -> str:
