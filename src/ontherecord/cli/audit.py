@@ -78,7 +78,9 @@ def show_cli(ctx: click.Context, limit: int, show_all: bool, fmt: str) -> None:
     )
     head = found[-1]
     click.echo(f"\nhead: seq {head.seq} {head.hash}")
-    click.echo("Keep the head hash outside the ledger; `ontherecord audit verify --anchor HASH` checks it later.")
+    click.echo(
+        "Keep the head hash outside the ledger; `ontherecord audit verify --anchor HASH` checks it later."
+    )
 
 
 COMMANDS = [audit_cli]

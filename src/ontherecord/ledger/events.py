@@ -24,7 +24,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Connection, func, insert, select
+from sqlalchemy import Connection, RowMapping, func, insert, select
 
 from ontherecord.errors import LedgerError
 from ontherecord.ledger import schema
@@ -33,7 +33,7 @@ from ontherecord.ledger.migrations import now
 # The prev_hash of the first entry: fixed, so two ledgers' chains start alike and seq 1 is checkable.
 GENESIS = "0" * 64
 FLAG = "flag"
-# Any fixed 64-bit number (it spells "otr_audit"): the advisory lock PostgreSQL appenders queue on.
+# Any fixed 64-bit number (its bytes spell "otr_aud"): the advisory lock PostgreSQL appenders queue on.
 _APPEND_LOCK = 0x6F74725F617564
 # Dotted lower-case names ("flag", "dossier.read"), so actions group and sort predictably.
 _ACTION = re.compile(r"[a-z][a-z_]*(\.[a-z][a-z_]*)*")
@@ -183,7 +183,7 @@ def _event(entry: Mapping[str, Any]) -> AuditEvent:
     )
 
 
-def _decoded(row: Mapping[str, Any]) -> dict[str, Any]:
+def _decoded(row: RowMapping) -> dict[str, Any]:
     """A stored row with fields and detail decoded; ValueError when either is not valid JSON."""
     return dict(row) | {"fields": json.loads(row["fields"]), "detail": json.loads(row["detail"])}
 
@@ -238,7 +238,8 @@ def verify_events(conn: Connection, *, anchor: str | None = None) -> ChainCheck:
     t = schema.audit_log
     walk = _Walk()
     anchored = anchor is None
-    rows = conn.execution_options(yield_per=_CHUNK).execute(select(t).order_by(t.c.seq)).mappings()
+    # Per statement: the caller's connection keeps its own options.
+    rows = conn.execute(select(t).order_by(t.c.seq).execution_options(yield_per=_CHUNK)).mappings()
     for row in rows:
         walk.problem = _check_entry(conn, row, walk)
         if walk.problem is not None:
@@ -261,7 +262,7 @@ def verify_events(conn: Connection, *, anchor: str | None = None) -> ChainCheck:
     return ChainCheck(walk.count, walk.expected - 1, walk.prev_hash, problems[0] if problems else None)
 
 
-def _check_entry(conn: Connection, row: Mapping[str, Any], walk: _Walk) -> ChainProblem | None:
+def _check_entry(conn: Connection, row: RowMapping, walk: _Walk) -> ChainProblem | None:
     seq = row["seq"]
     try:
         entry = _decoded(row)
@@ -270,7 +271,9 @@ def _check_entry(conn: Connection, row: Mapping[str, Any], walk: _Walk) -> Chain
     if entry_hash(entry) != row["hash"]:
         written_as = _written_as(conn, entry)
         if written_as is not None:
-            return ChainProblem(seq, "reordered", f"seq {seq}: reordered (this entry was written as seq {written_as})")
+            return ChainProblem(
+                seq, "reordered", f"seq {seq}: reordered (this entry was written as seq {written_as})"
+            )
         return ChainProblem(seq, "edited", f"seq {seq}: edited (its hash does not match its contents)")
     if seq < walk.expected:
         return ChainProblem(seq, "reordered", f"seq {seq}: out of place (the chain starts at seq 1)")
@@ -290,15 +293,15 @@ def _check_entry(conn: Connection, row: Mapping[str, Any], walk: _Walk) -> Chain
     walk.count += 1
     walk.expected = seq + 1
     walk.prev_hash = row["hash"]
-    if entry["action"] == FLAG and isinstance(entry["detail"].get("flag_id"), int):
+    if entry["action"] == FLAG and type(entry["detail"].get("flag_id")) is int:
         walk.flag_events.setdefault(entry["detail"]["flag_id"], []).append(entry)
     return None
 
 
 def _written_as(conn: Connection, entry: dict[str, Any]) -> int | None:
     """The seq under which this entry's hash was computed, if it is another seq (it was moved)."""
-    highest = conn.execute(select(func.max(schema.audit_log.c.seq))).scalar() or 0
-    seq = entry["seq"]
+    highest = int(conn.execute(select(func.max(schema.audit_log.c.seq))).scalar() or 0)
+    seq: int = entry["seq"]
     # Nearest first: a swap of neighbours is found at once; only a tampered ledger pays for more.
     for distance in range(1, highest + 1):
         for candidate in (seq - distance, seq + distance):
@@ -308,8 +311,13 @@ def _written_as(conn: Connection, entry: dict[str, Any]) -> int | None:
 
 
 # What a flag row must still say: its column, and where its event recorded it.
-_FLAG_COLUMNS = {"source_id": "subject_id", "status": "status", "reason": "reason", "author": "actor",
-                 "created_at": "at"}
+_FLAG_COLUMNS = {
+    "source_id": "subject_id",
+    "status": "status",
+    "reason": "reason",
+    "author": "actor",
+    "created_at": "at",
+}
 
 
 def _flag_problems(
@@ -340,7 +348,9 @@ def _flag_problems(
             continue
         for extra in found[1:]:
             problems.append(
-                ChainProblem(extra["seq"], "flag_edited", f"seq {extra['seq']}: a second event for flag {flag_id}")
+                ChainProblem(
+                    extra["seq"], "flag_edited", f"seq {extra['seq']}: a second event for flag {flag_id}"
+                )
             )
         event = found[0]
         recorded = event["detail"] | {key: event[key] for key in ("subject_id", "actor", "at")}
@@ -357,7 +367,9 @@ def _flag_problems(
         if flag_id not in seen:
             seq = found[0]["seq"]
             problems.append(
-                ChainProblem(seq, "flag_deleted", f"seq {seq}: flag {flag_id} was deleted (its event remains)")
+                ChainProblem(
+                    seq, "flag_deleted", f"seq {seq}: flag {flag_id} was deleted (its event remains)"
+                )
             )
     return problems
 
@@ -379,7 +391,12 @@ def append_flag_event(
     ``backfilled`` marks an event written when an older ledger was upgraded, long after the flag:
     the chain then vouches for the flag from the upgrade on, not from its own time.
     """
-    detail: dict[str, Any] = {"flag_id": flag_id, "source_name": source_name, "status": status, "reason": reason}
+    detail: dict[str, Any] = {
+        "flag_id": flag_id,
+        "source_name": source_name,
+        "status": status,
+        "reason": reason,
+    }
     if backfilled:
         detail["backfilled"] = True
     return append_event(
