@@ -111,8 +111,9 @@ class Ledger:
 
     @contextmanager
     def _read(self) -> Iterator[Connection]:
-        with self.engine.connect() as conn, conn.begin():
-            yield conn
+        with self.engine.connect() as conn:
+            with conn.begin():
+                yield conn
 
     def close(self) -> None:
         """Release the database connections."""
