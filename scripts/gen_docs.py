@@ -27,8 +27,17 @@ def cli_reference() -> str:
         "```",
     ]
     for name in sorted(cli.commands):
-        parts += ["", f"## ontherecord {name}", "", "```", _help(cli.commands[name], f"ontherecord {name}"), "```"]
+        parts += _section(cli.commands[name], f"ontherecord {name}")
     return "\n".join(parts) + "\n"
+
+
+def _section(command: click.Command, name: str) -> list[str]:
+    """The command's help, then each subcommand's, so a group's verbs are documented too."""
+    parts = ["", f"## {name}", "", "```", _help(command, name), "```"]
+    if isinstance(command, click.Group):
+        for sub in sorted(command.commands):
+            parts += _section(command.commands[sub], f"{name} {sub}")
+    return parts
 
 
 def _help(command: click.Command, name: str) -> str:

@@ -17,7 +17,9 @@ from typing import Any
 from sqlalchemy import Connection, Engine
 
 from ontherecord.identity import identify
+from ontherecord.ledger import events as event_log
 from ontherecord.ledger import integrity, reads, repo
+from ontherecord.ledger.events import AuditEvent, ChainCheck
 from ontherecord.ledger.migrations import Migrations
 from ontherecord.ledger.sqlite_copy import copy_to_sqlite
 from ontherecord.ledger.store import Store
@@ -185,3 +187,16 @@ class Ledger:
         """Write the whole ledger, plus analysis views, into a new standalone SQLite file."""
         with self._read() as conn:
             return copy_to_sqlite(conn, path)
+
+    # -- the event chain (audit log) ------------------------------------------------------------
+
+    def events(self, *, limit: int | None = None) -> list[AuditEvent]:
+        """The latest ``limit`` audit-log events (all when None), oldest first."""
+        with self._read() as conn:
+            return event_log.events(conn, limit=limit)
+
+    def verify_events(self, *, anchor: str | None = None) -> ChainCheck:
+        """Recompute the audit log's hash chain and cross-check the flags; names the first problem."""
+        with self._read() as conn:
+            return event_log.verify_events(conn, anchor=anchor)
+

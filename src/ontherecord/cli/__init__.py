@@ -15,7 +15,7 @@ from ontherecord.errors import InputError, NotFoundError, OntherecordError
 from ontherecord.settings import load_settings
 
 # Each module exposes COMMANDS, a list of click commands.
-_COMMAND_MODULES = ("read", "ledger", "export", "evaluate", "batch")
+_COMMAND_MODULES = ("read", "ledger", "export", "evaluate", "batch", "audit")
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})

@@ -134,3 +134,13 @@ def _impact_covering_indexes(conn: Connection) -> None:
         declared[name].create(conn, checkfirst=True)
     # Every query the old, narrower reliance index served is served by the new one's prefix.
     conn.execute(text(f"DROP INDEX IF EXISTS {_RELIANCE_BY_SOURCE_0001}"))
+
+
+@LEDGER_MIGRATIONS("0003_audit_log")
+def _audit_log(conn: Connection) -> None:
+    # The event chain, and an event for every flag stored before it existed, in their order, so
+    # an upgraded ledger verifies and keeps every flag. events imports now() from this module.
+    from ontherecord.ledger import events
+
+    schema.audit_log.create(conn, checkfirst=True)
+    events.backfill_flag_events(conn)

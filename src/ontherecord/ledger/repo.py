@@ -17,6 +17,7 @@ from sqlalchemy import Connection, bindparam, insert, select, update
 
 from ontherecord.errors import LedgerError
 from ontherecord.ledger import schema
+from ontherecord.ledger.events import append_flag_event
 from ontherecord.ledger.migrations import now
 from ontherecord.ledger.types import FLAG_STATUSES, FlagEvent, WriteResult
 from ontherecord.model import Record
@@ -314,7 +315,7 @@ def record_failure(conn: Connection, origin: str, stage: str, message: str) -> N
 def add_flag(
     conn: Connection, source_id: str, source_name: str, *, status: str, reason: str, author: str | None
 ) -> FlagEvent:
-    """Append a flag event to a canonical source."""
+    """Append a flag event to a canonical source, and its entry in the audit log (events.py)."""
     if status not in FLAG_STATUSES:
         raise LedgerError(f"unknown flag status {status!r} (use one of: {', '.join(FLAG_STATUSES)})")
     if not reason.strip():
@@ -325,5 +326,16 @@ def add_flag(
             source_id=source_id, status=status, reason=reason.strip(), author=author, created_at=stamp
         )
     )
-    flag_id = result.inserted_primary_key[0]
-    return FlagEvent(int(flag_id), source_id, source_name, status, reason.strip(), author, stamp)
+    flag_id = int(result.inserted_primary_key[0])
+    # In this transaction: a flag is never stored without its entry in the event chain.
+    append_flag_event(
+        conn,
+        flag_id,
+        source_id=source_id,
+        source_name=source_name,
+        status=status,
+        reason=reason.strip(),
+        author=author,
+        at=stamp,
+    )
+    return FlagEvent(flag_id, source_id, source_name, status, reason.strip(), author, stamp)

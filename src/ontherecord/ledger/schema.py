@@ -234,6 +234,28 @@ flags = Table(
     Column("created_at", String(40), nullable=False),
 )
 
+# The ledger's one event chain: flags now, and later dossier reads and grants, merges and splits,
+# approved corrections and key rotations. Append-only, gapless by seq, and each entry's hash covers
+# the one before it, so an edit, a deletion or a reordering made behind the ledger's back shows
+# (``events.py``). fields and detail are JSON text: names of what was touched and the event's
+# non-private data, never the values of private fields.
+audit_log = Table(
+    "audit_log",
+    metadata,
+    Column("seq", Integer, primary_key=True, autoincrement=False),
+    Column("at", String(40), nullable=False),
+    Column("actor", Text),  # NULL: the CLI's operator, who is not an account
+    Column("action", String(64), nullable=False),
+    Column("subject_kind", String(32)),
+    Column("subject_id", Text),
+    Column("fields", Text, nullable=False),
+    Column("detail", Text, nullable=False),
+    Column("prev_hash", String(64), nullable=False),
+    Column("hash", String(64), nullable=False, unique=True),
+    # "Everything that happened to this source" (its flags now; its dossier's reads later).
+    Index(None, "subject_kind", "subject_id"),
+)
+
 failures = Table(
     "failures",
     metadata,
