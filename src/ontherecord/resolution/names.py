@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from ontherecord.model import CharSpan
-from ontherecord.resolution.lexicon import organization_nouns, person_nouns, resolution_cues
+from ontherecord.nlp.lexicon import organization_nouns, person_nouns, resolution_cues
 from ontherecord.resolution.normalize import honorifics, name_key
 
 if TYPE_CHECKING:

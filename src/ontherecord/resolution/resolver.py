@@ -11,8 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from ontherecord.model import (
@@ -26,43 +25,32 @@ from ontherecord.model import (
     Source,
     SourceKind,
 )
+from ontherecord.model.resolution import Resolution
 from ontherecord.model.source import source_id
 from ontherecord.model.spans import spans_cover
-from ontherecord.resolution.coref import Discourse, Entity, descriptor_head, organization_descriptor_head
-from ontherecord.resolution.discourse import ParagraphIndex, body_sentences, quote_regions
-from ontherecord.resolution.lexicon import organization_nouns, person_nouns, pronouns, resolution_cues
+from ontherecord.nlp.layout import ArticleLayout
+from ontherecord.nlp.lexicon import (
+    organization_nouns,
+    person_nouns,
+    pronouns,
+    resolution_cues,
+)
+from ontherecord.nlp.sentences import body_sentences
+from ontherecord.resolution.coref import (
+    Discourse,
+    Entity,
+    descriptor_head,
+    organization_descriptor_head,
+)
 from ontherecord.resolution.names import find_names
 from ontherecord.resolution.normalize import fold, name_key
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
 
+__all__ = ["Resolution", "resolve"]
+
 _FIRST_PERSON_POSSESSIVE = frozenset({"my", "our"})
-
-
-@dataclass(frozen=True, slots=True)
-class Resolution:
-    """What resolution found in one article.
-
-    Attributes:
-        sources: every source an attribution rests on, in order of first attribution.
-        attributions: the input attributions, in input order, with ``source_id`` set
-            (None only when an attribution has no source span at all).
-        notes: the input notes, each with the ids of every source it names.
-        mentions: every mention of a source (names, surnames, pronouns, descriptions) and its id.
-        shared: attribution id -> ids of every source that shares it ("X and other recruits said"
-            -> X and the group "other recruits"); only shared attributions appear.
-    """
-
-    sources: tuple[Source, ...]
-    attributions: tuple[Attribution, ...]
-    notes: tuple[Note, ...]
-    mentions: tuple[tuple[CharSpan, str], ...]
-    shared: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
-
-    def source(self, source_id: str) -> Source | None:
-        """The source with ``source_id``, or None."""
-        return next((s for s in self.sources if s.id == source_id), None)
 
 
 def _span_tokens(doc: Doc, spans: Sequence[CharSpan]) -> list[Token]:
@@ -136,13 +124,15 @@ def _text(doc: Doc, tokens: Sequence[Token]) -> str:
 
 
 class _Resolver:
-    def __init__(self, article: Article, doc: Doc, attributions: Sequence[Attribution]) -> None:
+    def __init__(
+        self, article: Article, doc: Doc, layout: ArticleLayout, attributions: Sequence[Attribution]
+    ) -> None:
         self.article = article
         self.doc = doc
         self.attributions = list(attributions)
-        self.quotes = quote_regions(article.text, attributions)
+        self.quotes = layout.quoted_regions(attributions)
         self.chains, self.clusters = find_names(doc)
-        self.discourse = Discourse(doc, self.chains, self.clusters, self.quotes, ParagraphIndex(article.text))
+        self.discourse = Discourse(doc, self.chains, self.clusters, self.quotes, layout)
         self.by_label: dict[str, Entity] = {}
         # attribution id -> per conjunct: ("entity", id) decided now, or ("token", i) decided after the pass
         self.plans: dict[str, list[tuple[str, int]]] = {}
@@ -364,6 +354,7 @@ def _speaker_name(resolver: _Resolver, entity: Entity, names: dict[int, str]) ->
 def resolve(
     article: Article,
     doc: Doc,
+    layout: ArticleLayout,
     attributions: Sequence[Attribution],
     notes: Sequence[Note] = (),
 ) -> Resolution:
@@ -372,6 +363,7 @@ def resolve(
     Args:
         article: the cleaned article; all spans index into ``article.text``.
         doc: ``article.text`` parsed by the shared pipeline.
+        layout: its paragraphs and quoted regions (``ArticleLayout.of(article.text)``).
         attributions: extracted attributions (their ``source_id`` is ignored and set here).
         notes: editor's notes and corrections kept outside the body.
 
@@ -379,7 +371,7 @@ def resolve(
         The sources, the attributions with source ids, the notes with the ids of the
         sources they name, every mention of each source, and shared-source membership.
     """
-    resolver = _Resolver(article, doc, attributions)
+    resolver = _Resolver(article, doc, layout, attributions)
     resolver.plan()
     resolver.discourse.read()
     disc = resolver.discourse
