@@ -41,14 +41,16 @@ def read_doc(article: Article, notes: tuple, doc: Doc, settings: Settings, origi
     from ontherecord.attribution.extractor import extract_attributions
     from ontherecord.claims.qualifiers import attach_qualifiers
     from ontherecord.claims.reliance import rely
+    from ontherecord.nlp.layout import ArticleLayout
     from ontherecord.resolution.resolver import resolve
 
-    attributions = _stage(origin, "extract", extract_attributions, article, doc, settings)
-    resolution = _stage(origin, "resolve", resolve, article, doc, attributions, notes)
+    layout = _stage(origin, "parse", ArticleLayout.of, article.text)
+    attributions = _stage(origin, "extract", extract_attributions, article, doc, layout, settings)
+    resolution = _stage(origin, "resolve", resolve, article, doc, layout, attributions, notes)
     attributions = _stage(
-        origin, "qualify", attach_qualifiers, article, doc, resolution.attributions
+        origin, "qualify", attach_qualifiers, article, doc, layout, resolution.attributions
     )
-    sentences = _stage(origin, "rely", rely, article, doc, resolution, attributions)
+    sentences = _stage(origin, "rely", rely, article, doc, layout, resolution, attributions)
     return Record(
         article=article,
         notes=tuple(resolution.notes),

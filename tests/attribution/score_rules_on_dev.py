@@ -19,6 +19,7 @@ from pathlib import Path
 from ontherecord.attribution.extractor import extract_attributions
 from ontherecord.attribution.rules import extract_by_rules
 from ontherecord.model import Article
+from ontherecord.nlp.layout import ArticleLayout
 from ontherecord.nlp.pipeline import load_nlp, parse_many
 from ontherecord.settings import Settings
 
@@ -40,10 +41,11 @@ def main() -> None:
     with open(args.out, "w", encoding="utf-8") as out:
         for path, text, doc in zip(paths, texts, parse_many(load_nlp(), texts), strict=True):
             article = Article(id=path.stem, text=text)
+            layout = ArticleLayout.of(text)
             if merged:
-                found = extract_attributions(article, doc, settings)
+                found = extract_attributions(article, doc, layout, settings)
             else:
-                found = extract_by_rules(article, doc)
+                found = extract_by_rules(article, doc, layout)
             roles = ("source", "cue", "content")
             atts = [{r: [s.to_list() for s in getattr(a, r)] for r in roles} for a in found]
             out.write(json.dumps({"id": path.stem, "attributions": atts}) + "\n")

@@ -12,6 +12,7 @@ from ontherecord.errors import ModelError
 from ontherecord.model import Article
 from ontherecord.model.attribution import AttributionKind
 from ontherecord.model.spans import CharSpan
+from ontherecord.nlp.layout import ArticleLayout
 from ontherecord.settings import Settings
 
 TEXT = (
@@ -50,7 +51,7 @@ class FakeModel:
 
 
 def read(nlp, settings: Settings):
-    return extractor.extract_attributions(Article(id="m", text=TEXT), nlp(TEXT), settings)
+    return extractor.extract_attributions(Article(id="m", text=TEXT), nlp(TEXT), ArticleLayout.of(TEXT), settings)
 
 
 def test_rule_spans_win_and_the_model_adds_what_the_rules_missed(nlp, monkeypatch) -> None:

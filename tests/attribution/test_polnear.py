@@ -10,6 +10,7 @@ from conftest import DATA
 
 from ontherecord.attribution.rules import extract_by_rules
 from ontherecord.model import Article
+from ontherecord.nlp.layout import ArticleLayout
 
 ARTICLES = DATA / "articles"
 _T = re.compile(r"^T\d+\t(\S+) ([0-9; ]+)\t")
@@ -56,7 +57,7 @@ def norm(text: str, frags) -> tuple[tuple[int, int], ...]:
 
 def predicted(nlp, name: str):
     text = (ARTICLES / f"{name}.txt").read_text(encoding="utf-8")
-    found = extract_by_rules(Article(id=name, text=text), nlp(text))
+    found = extract_by_rules(Article(id=name, text=text), nlp(text), ArticleLayout.of(text))
     return text, [
         {
             r: norm(text, [(s.start, s.end) for s in getattr(a, r)])

@@ -10,6 +10,7 @@ from conftest import SEED
 from ontherecord.attribution.extractor import extract_attributions
 from ontherecord.model import Article
 from ontherecord.model.attribution import Attribution, AttributionKind
+from ontherecord.nlp.layout import ArticleLayout
 from ontherecord.settings import Settings
 
 TEXT = SEED.read_text(encoding="utf-8")
@@ -18,7 +19,7 @@ TEXT = SEED.read_text(encoding="utf-8")
 @pytest.fixture(scope="module")
 def found(nlp) -> list[Attribution]:
     article = Article(id="seed", text=TEXT)
-    return extract_attributions(article, nlp(TEXT), Settings(use_model=False))
+    return extract_attributions(article, nlp(TEXT), ArticleLayout.of(TEXT), Settings(use_model=False))
 
 
 def text_of(spans) -> list[str]:
@@ -124,7 +125,7 @@ def test_participial_cue_takes_the_subject_of_its_clause(found) -> None:
 
 def test_result_is_sorted_deterministic_and_unresolved(nlp, found) -> None:
     again = extract_attributions(
-        Article(id="seed", text=TEXT), nlp(TEXT), Settings(use_model=False)
+        Article(id="seed", text=TEXT), nlp(TEXT), ArticleLayout.of(TEXT), Settings(use_model=False)
     )
     assert again == found
     starts = [min(s.start for s in (*a.cue, *a.content, *a.source)) for a in found]
@@ -150,6 +151,8 @@ def test_long_page_is_read_in_linear_time(nlp, found) -> None:
     text = "\n\n".join([TEXT] * 6)
     doc = nlp(text)
     started = time.perf_counter()
-    many = extract_attributions(Article(id="long", text=text), doc, Settings(use_model=False))
+    many = extract_attributions(
+        Article(id="long", text=text), doc, ArticleLayout.of(text), Settings(use_model=False)
+    )
     assert time.perf_counter() - started < 10
     assert len(many) == 6 * len(found)

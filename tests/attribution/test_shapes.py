@@ -7,6 +7,7 @@ import pytest
 from ontherecord.attribution.rules import extract_by_rules
 from ontherecord.model import Article
 from ontherecord.model.attribution import AttributionKind
+from ontherecord.nlp.layout import ArticleLayout
 
 D, IND, M, A, S = (
     AttributionKind.DIRECT,
@@ -18,7 +19,7 @@ D, IND, M, A, S = (
 
 
 def read(nlp, text: str) -> list[tuple[str, str, list[str], AttributionKind]]:
-    found = extract_by_rules(Article(id="t", text=text), nlp(text))
+    found = extract_by_rules(Article(id="t", text=text), nlp(text), ArticleLayout.of(text))
     return [
         (
             " ".join(text[s.start : s.end] for s in a.source),

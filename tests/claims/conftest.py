@@ -8,6 +8,7 @@ import pytest
 
 import seed_attributions
 from ontherecord.model import Page
+from ontherecord.nlp.layout import ArticleLayout
 
 TESTS = Path(__file__).resolve().parent.parent
 SEED = TESTS / "data" / "articles" / "seed_belarus_battalion.txt"
@@ -25,7 +26,8 @@ def seed_read(nlp):
     article, notes = clean_page(page)
     doc = nlp(article.text)
     attributions = seed_attributions.build(article.text, article.content_hash)
-    resolution = resolve(article, doc, attributions, notes)
-    qualified = attach_qualifiers(article, doc, resolution.attributions)
-    sentences = rely(article, doc, resolution, qualified)
+    layout = ArticleLayout.of(article.text)
+    resolution = resolve(article, doc, layout, attributions, notes)
+    qualified = attach_qualifiers(article, doc, layout, resolution.attributions)
+    sentences = rely(article, doc, layout, resolution, qualified)
     return article, doc, resolution, qualified, sentences

@@ -6,6 +6,7 @@ import pytest
 
 from ontherecord.claims.qualifiers import attach_qualifiers, find_qualifiers
 from ontherecord.model import Article, Attribution, AttributionKind, CharSpan
+from ontherecord.nlp.layout import ArticleLayout
 
 
 def test_seed_unproven_claim_is_ukraines_military(seed_read):
@@ -61,7 +62,7 @@ def _att(text, source, cue, content, source_id):
 
 def _qualified(nlp, text, *atts):
     article = Article(id="q", text=text)
-    return attach_qualifiers(article, nlp(text), atts)
+    return attach_qualifiers(article, nlp(text), ArticleLayout.of(text), atts)
 
 
 def test_qualifier_inside_content(nlp):
@@ -94,5 +95,5 @@ def test_qualifier_in_another_paragraph_far_away_is_not_attached(nlp):
 def test_attach_is_idempotent(nlp):
     text = "Police said the man allegedly stole a car."
     once = _qualified(nlp, text, _att(text, "Police", "said", "the man allegedly stole a car", "police"))
-    twice = attach_qualifiers(Article(id="q", text=text), nlp(text), once)
+    twice = attach_qualifiers(Article(id="q", text=text), nlp(text), ArticleLayout.of(text), once)
     assert twice == once

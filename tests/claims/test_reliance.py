@@ -6,6 +6,7 @@ import pytest
 
 from ontherecord.claims.reliance import rely
 from ontherecord.model import Article, Attribution, AttributionKind, CharSpan, RelianceHow
+from ontherecord.nlp.layout import ArticleLayout
 from ontherecord.resolution.resolver import resolve
 
 
@@ -113,8 +114,9 @@ def _att(text, source, cue, content, kind=AttributionKind.INDIRECT, nth=0):
 def _read(nlp, text, *atts):
     article = Article(id="r", text=text)
     doc = nlp(text)
-    resolution = resolve(article, doc, atts, ())
-    return article, resolution, rely(article, doc, resolution, resolution.attributions)
+    layout = ArticleLayout.of(text)
+    resolution = resolve(article, doc, layout, atts, ())
+    return article, resolution, rely(article, doc, layout, resolution, resolution.attributions)
 
 
 def test_narration_about_a_source_outside_their_profile_is_not_self_reported(nlp):

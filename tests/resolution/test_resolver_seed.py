@@ -5,13 +5,14 @@ from __future__ import annotations
 import pytest
 
 from ontherecord.model import CharSpan, Identification, SourceKind
+from ontherecord.nlp.layout import ArticleLayout
 from ontherecord.resolution.resolver import resolve
 
 
 @pytest.fixture(scope="module")
 def resolved(seed):
     article, notes, doc, attributions = seed
-    return article, resolve(article, doc, attributions, notes)
+    return article, resolve(article, doc, ArticleLayout.of(article.text), attributions, notes)
 
 
 def _by_name(resolution, name):

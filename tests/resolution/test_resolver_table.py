@@ -17,6 +17,7 @@ from ontherecord.model import (
     SourceKind,
 )
 from ontherecord.model.names import name_key
+from ontherecord.nlp.layout import ArticleLayout
 from ontherecord.resolution.resolver import resolve
 
 
@@ -42,7 +43,7 @@ def _attribution(text: str, source: str, cue: str, content: str, nth: int = 0, k
 def _resolve(nlp, text, *specs, notes=()):
     article = Article(id="t", text=text)
     attributions = [_attribution(text, *spec) for spec in specs]
-    return resolve(article, nlp(text), attributions, notes)
+    return resolve(article, nlp(text), ArticleLayout.of(text), attributions, notes)
 
 
 def _speaker(resolution, index=-1):
@@ -233,14 +234,15 @@ def test_resolve_qualify_rely_never_raise_on_arbitrary_spans(short_doc, rows):
     attributions = [
         Attribution(f"a{i}", None, tuple(s), tuple(c), tuple(t), kind) for i, (s, c, t, kind) in enumerate(rows)
     ]
-    resolution = resolve(article, short_doc, attributions, ())
+    layout = ArticleLayout.of(SHORT)
+    resolution = resolve(article, short_doc, layout, attributions, ())
     assert len(resolution.attributions) == len(attributions)
     ids = {s.id for s in resolution.sources}
     for attribution in resolution.attributions:
         has_words = any(SHORT[s.start : s.end].strip() for s in attribution.source)
         assert attribution.source_id in ids or (attribution.source_id is None and not has_words)
-    qualified = attach_qualifiers(article, short_doc, resolution.attributions)
-    sentences = rely(article, short_doc, resolution, qualified)
+    qualified = attach_qualifiers(article, short_doc, layout, resolution.attributions)
+    sentences = rely(article, short_doc, layout, resolution, qualified)
     for sentence in sentences:
         assert {r.source_id for r in sentence.rests_on} <= ids
 

@@ -7,15 +7,9 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from ontherecord.attribution.cues import Lexicon, load_lexicon
-from ontherecord.attribution.quotes import (
-    DOUBLE_CLOSE,
-    DOUBLE_EITHER,
-    DOUBLE_OPEN,
-    Quote,
-    find_quotes,
-    paragraphs,
-)
 from ontherecord.model.spans import CharSpan
+from ontherecord.nlp.layout import ArticleLayout
+from ontherecord.nlp.quotes import DOUBLE_CLOSE, DOUBLE_EITHER, DOUBLE_OPEN, Quote
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
@@ -32,12 +26,14 @@ class Context:
         doc: The parsed article.
         text: ``doc.text``, the article body, read once.
         lexicon: The cue lexicons.
-        paragraphs: Paragraph spans (non-blank lines).
+        layout: The article's layout, computed once at the parse boundary.
+        paragraphs: Paragraph spans (the layout's non-blank lines).
         quotes: Double-quoted passages (single-quoted ones are in ``single_quotes``).
         used_cues: Token indices already taken as a cue by an earlier rule.
     """
 
     doc: Doc
+    layout: ArticleLayout
     lexicon: Lexicon
     paragraphs: list[CharSpan]
     quotes: list[Quote]
@@ -45,24 +41,22 @@ class Context:
     used_cues: set[int] = field(default_factory=set)
     # spaCy rebuilds Doc.text on every access; the rules read it constantly.
     text: str = ""
-    _para_starts: list[int] = field(default_factory=list, repr=False)
     _quote_of_token: dict[int, int] = field(default_factory=dict, repr=False)
     _para_tokens: dict[int, tuple[int, int]] = field(default_factory=dict, repr=False)
     _quote_starts: list[int] = field(default_factory=list, repr=False)
 
     @classmethod
-    def build(cls, doc: Doc, lexicon: Lexicon | None = None) -> Context:
-        text = doc.text
-        found = find_quotes(text)
+    def build(cls, doc: Doc, layout: ArticleLayout, lexicon: Lexicon | None = None) -> Context:
+        """The rules' context for ``doc``, whose layout is ``layout``."""
         ctx = cls(
             doc=doc,
-            text=text,
+            layout=layout,
+            text=layout.text,
             lexicon=lexicon or load_lexicon(),
-            paragraphs=paragraphs(text),
-            quotes=[q for q in found if not q.single],
-            single_quotes=[q for q in found if q.single],
+            paragraphs=list(layout.lines),
+            quotes=list(layout.quotes),
+            single_quotes=list(layout.single_quotes),
         )
-        ctx._para_starts = [p.start for p in ctx.paragraphs]
         # Double quotes never overlap one another, so their starts sort them for bisection.
         ctx._quote_starts = [q.span.start for q in ctx.quotes]
         for n, q in enumerate(ctx.quotes):
@@ -72,7 +66,7 @@ class Context:
 
     def paragraph_of(self, char: int) -> int:
         """Index of the paragraph at or before character ``char`` (-1 before the first)."""
-        return bisect.bisect_right(self._para_starts, char) - 1
+        return self.layout.line_of(char)
 
     def tokens_in(self, span: CharSpan) -> list[Token]:
         """Tokens lying wholly inside ``span``."""

@@ -21,10 +21,10 @@ from ontherecord.attribution._tokens import char_span
 from ontherecord.attribution.candidate import Candidate
 from ontherecord.attribution.context import Context
 from ontherecord.attribution.cues import cue_tokens
-from ontherecord.attribution.quotes import Quote
 from ontherecord.attribution.speakers import adjacent_phrase, subject_tokens
 from ontherecord.model.attribution import AttributionKind
 from ontherecord.model.spans import CharSpan
+from ontherecord.nlp.quotes import Quote
 
 if TYPE_CHECKING:
     from spacy.tokens import Token

@@ -23,6 +23,7 @@ from ontherecord.attribution.rules import kind_of, to_attribution
 from ontherecord.errors import ModelError
 from ontherecord.model.attribution import Attribution, AttributionKind
 from ontherecord.model.spans import CharSpan, Spans, spans_overlap
+from ontherecord.nlp.layout import ArticleLayout
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
@@ -109,18 +110,21 @@ def merge(
     return out
 
 
-def extract_attributions(article: Article, doc: Doc, settings: Settings) -> list[Attribution]:
+def extract_attributions(
+    article: Article, doc: Doc, layout: ArticleLayout, settings: Settings
+) -> list[Attribution]:
     """Every attribution in ``article``, sorted by position.
 
     Args:
         article: The cleaned article (``article.text == doc.text``).
         doc: Its parse by the shared spaCy pipeline.
+        layout: Its lines and quotes (``ArticleLayout.of(article.text)``).
         settings: ``use_model`` and ``model`` choose whether and which trained model is used.
 
     Returns:
         Attributions with ``source_id`` unset (the resolver fills it) and no qualifiers yet.
     """
-    ctx = Context.build(doc)
+    ctx = Context.build(doc, layout)
     ruled = find_direct(ctx) + find_labelled(ctx) + find_indirect(ctx)
     model = load_model(settings.model) if settings.use_model else None
     found = ruled

@@ -11,6 +11,7 @@ from ontherecord.attribution.direct import find_direct, find_labelled
 from ontherecord.attribution.indirect import find_indirect
 from ontherecord.model.attribution import Attribution, AttributionKind, attribution_id
 from ontherecord.model.spans import CharSpan, normalize_spans
+from ontherecord.nlp.layout import ArticleLayout
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
@@ -18,12 +19,12 @@ if TYPE_CHECKING:
     from ontherecord.model import Article
 
 
-def find_candidates(doc: Doc, lexicon: Lexicon | None = None) -> list[Candidate]:
+def find_candidates(doc: Doc, layout: ArticleLayout, lexicon: Lexicon | None = None) -> list[Candidate]:
     """Every attribution the rules find in a parsed article, sorted by position.
 
     Direct quotations run first so that their cue verbs are not read again as reported speech.
     """
-    ctx = Context.build(doc, lexicon)
+    ctx = Context.build(doc, layout, lexicon)
     found = find_direct(ctx) + find_labelled(ctx) + find_indirect(ctx)
     found.sort(key=lambda c: (c.start, c.cue[0].start if c.cue else 0))
     return found
@@ -74,14 +75,15 @@ def to_attribution(article: Article, cand: Candidate) -> Attribution:
     )
 
 
-def extract_by_rules(article: Article, doc: Doc) -> list[Attribution]:
+def extract_by_rules(article: Article, doc: Doc, layout: ArticleLayout) -> list[Attribution]:
     """Rule-based attributions of ``article`` (``doc`` must be its parse).
 
     Args:
         article: The cleaned article; offsets point into ``article.text``.
         doc: ``article.text`` parsed by the shared spaCy pipeline.
+        layout: Its lines and quotes (``ArticleLayout.of(article.text)``).
 
     Returns:
         Attributions sorted by position, ``source_id`` unset (the resolver fills it).
     """
-    return [to_attribution(article, c) for c in find_candidates(doc)]
+    return [to_attribution(article, c) for c in find_candidates(doc, layout)]

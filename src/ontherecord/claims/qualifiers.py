@@ -14,8 +14,8 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from ontherecord.model import Article, Attribution, CharSpan, Qualifier
-from ontherecord.resolution.discourse import ParagraphIndex
-from ontherecord.resolution.lexicon import qualifier_phrases
+from ontherecord.nlp.layout import ArticleLayout
+from ontherecord.nlp.lexicon import qualifier_phrases
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
@@ -60,7 +60,7 @@ def _holds(spans: Sequence[CharSpan], offset: int) -> bool:
 
 
 def _target(
-    qualifier: Qualifier, doc: Doc, attributions: Sequence[Attribution], paragraphs: ParagraphIndex
+    qualifier: Qualifier, doc: Doc, attributions: Sequence[Attribution], layout: ArticleLayout
 ) -> int | None:
     """The index of the attribution ``qualifier`` modifies, or None."""
     at = qualifier.span.start
@@ -106,14 +106,14 @@ def _target(
 
     # A qualifier on its own ("These claims could not be verified.") or a denial by another source
     # looks back at the latest claim in this paragraph or the one before.
-    para = paragraphs.of(at)
+    para = layout.paragraph_of(at)
     speaker = {attributions[i].source_id for i in own_cue}
     earlier = [
         i
         for i in candidates
         if attributions[i].content
         and attributions[i].content[-1].end <= sent.start_char
-        and paragraphs.of(attributions[i].content[-1].start) >= para - 1
+        and layout.paragraph_of(attributions[i].content[-1].start) >= para - 1
         and (not speaker or attributions[i].source_id not in speaker)
     ]
     if earlier:
@@ -121,12 +121,15 @@ def _target(
     return None
 
 
-def attach_qualifiers(article: Article, doc: Doc, attributions: Sequence[Attribution]) -> tuple[Attribution, ...]:
+def attach_qualifiers(
+    article: Article, doc: Doc, layout: ArticleLayout, attributions: Sequence[Attribution]
+) -> tuple[Attribution, ...]:
     """Attach each qualifier phrase in the article to the attribution whose claim it modifies.
 
     Args:
         article: the cleaned article.
         doc: ``article.text`` parsed.
+        layout: its paragraphs (``ArticleLayout.of(article.text)``).
         attributions: the attributions (with source ids, so a denial is not pinned on the denier).
 
     Returns:
@@ -135,10 +138,9 @@ def attach_qualifiers(article: Article, doc: Doc, attributions: Sequence[Attribu
     attributions = list(attributions)
     if not attributions:
         return ()
-    paragraphs = ParagraphIndex(article.text)
     added: dict[int, list[Qualifier]] = {}
     for qualifier in find_qualifiers(article.text):
-        index = _target(qualifier, doc, attributions, paragraphs)
+        index = _target(qualifier, doc, attributions, layout)
         if index is not None:
             added.setdefault(index, []).append(qualifier)
     out = []

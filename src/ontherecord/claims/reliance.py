@@ -24,13 +24,13 @@ from ontherecord.model import (
     Sentence,
     SourceKind,
 )
-from ontherecord.resolution.discourse import ParagraphIndex, inside, quote_regions, sentence_pieces
-from ontherecord.resolution.lexicon import resolution_cues
+from ontherecord.model.resolution import Resolution
+from ontherecord.nlp.layout import ArticleLayout, inside
+from ontherecord.nlp.lexicon import resolution_cues
+from ontherecord.nlp.sentences import sentence_pieces
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
-
-    from ontherecord.resolution.resolver import Resolution
 
 # When one sentence rests on a source in several ways, the strongest is kept.
 _RANK = {
@@ -80,6 +80,7 @@ def _subject_source(sent: Span, mentions: Sequence[tuple[CharSpan, str]]) -> str
 def rely(
     article: Article,
     doc: Doc,
+    layout: ArticleLayout,
     resolution: Resolution,
     attributions: Sequence[Attribution],
 ) -> tuple[Sentence, ...]:
@@ -88,6 +89,7 @@ def rely(
     Args:
         article: the cleaned article.
         doc: ``article.text`` parsed.
+        layout: its paragraphs and quoted regions (``ArticleLayout.of(article.text)``).
         resolution: the sources, mentions and shared membership from :func:`resolve`.
         attributions: the attributions with source ids (and qualifiers).
 
@@ -95,7 +97,7 @@ def rely(
         One Sentence per sentence of the body (cut at paragraph breaks, blank ones dropped), in order.
     """
     text = article.text
-    pieces = sentence_pieces(doc)
+    pieces = sentence_pieces(doc, layout.paragraphs)
     sents = [span for _, span in pieces]
     spans = [piece for piece, _ in pieces]
     rests: list[dict[str, RelianceHow]] = [{} for _ in sents]
@@ -125,7 +127,7 @@ def rely(
             else:
                 add(i, attribution.source_id, RelianceHow.PARAPHRASED)
 
-    for i, sid in _self_reported(article, sents, spans, resolution, attributions, claimed):
+    for i, sid in _self_reported(layout, sents, spans, resolution, attributions, claimed):
         add(i, sid, RelianceHow.SELF_REPORTED)
 
     return tuple(
@@ -135,16 +137,14 @@ def rely(
 
 
 def _self_reported(
-    article: Article,
+    layout: ArticleLayout,
     sents: Sequence[Span],
     spans: Sequence[CharSpan],
     resolution: Resolution,
     attributions: Sequence[Attribution],
     claimed: set[int],
 ) -> list[tuple[int, str]]:
-    text = article.text
-    paragraphs = ParagraphIndex(text)
-    quotes = quote_regions(text, attributions)
+    quotes = layout.quoted_regions(attributions)
     # Only people (named, first-named or unnamed individuals) tell their own story.
     people = {
         s.id
@@ -153,13 +153,13 @@ def _self_reported(
         and s.identification != Identification.COLLECTIVE
     }
     subjects = [_subject_source(s, resolution.mentions) for s in sents]
-    para_of = [paragraphs.of(span.start) for span in spans]
+    para_of = [layout.paragraph_of(span.start) for span in spans]
 
     speaking: dict[int, set[str]] = {}
     for attribution in attributions:
         if not attribution.cue or attribution.source_id is None:
             continue
-        para = paragraphs.of(attribution.cue[0].start)
+        para = layout.paragraph_of(attribution.cue[0].start)
         who = {attribution.source_id, *resolution.shared.get(attribution.id, ())}
         speaking.setdefault(para, set()).update(who)
 
@@ -174,7 +174,7 @@ def _self_reported(
         focus.setdefault(para, set()).update(speaking.get(para, ()))
 
     out: list[tuple[int, str]] = []
-    n_paras = len(paragraphs.spans)
+    n_paras = len(layout.paragraphs)
     for sid in people:
         para = 0
         while para < n_paras:

@@ -15,15 +15,15 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from ontherecord.model import CharSpan, SourceKind
-from ontherecord.nlp.sentences import sentences
-from ontherecord.resolution.discourse import ParagraphIndex, inside
-from ontherecord.resolution.lexicon import (
+from ontherecord.nlp.layout import ArticleLayout, inside
+from ontherecord.nlp.lexicon import (
     PronounFeatures,
     organization_nouns,
     person_nouns,
     pronouns,
     resolution_cues,
 )
+from ontherecord.nlp.sentences import sentences
 from ontherecord.resolution.names import NameChain, NameCluster, age_of
 
 if TYPE_CHECKING:
@@ -148,13 +148,13 @@ class Discourse:
         chains: Sequence[NameChain],
         clusters: Sequence[NameCluster],
         quotes: Sequence[CharSpan],
-        paragraphs: ParagraphIndex,
+        layout: ArticleLayout,
     ) -> None:
         self.doc = doc
         # spaCy rebuilds Doc.text from every token on each access; read it once.
         self.text = doc.text
         self.quotes = quotes
-        self.paragraphs = paragraphs
+        self.layout = layout
         self.entities: list[Entity] = []
         self.mentions: list[Mention] = []
         self.by_token: dict[int, int] = {}
@@ -208,7 +208,7 @@ class Discourse:
                 span,
                 tok.i,
                 self._sent_index[tok.i],
-                self.paragraphs.of(span.start),
+                self.layout.paragraph_of(span.start),
                 role_weight(tok) if weight is None else weight,
                 entity,
                 quoted,
@@ -221,7 +221,7 @@ class Discourse:
 
     def _scores(self, tok: Token, accept: Callable[[Entity], bool]) -> dict[int, float]:
         sent = self._sent_index[tok.i]
-        para = self.paragraphs.of(tok.idx)
+        para = self.layout.paragraph_of(tok.idx)
         best: dict[int, float] = {}
         extra: Counter[int] = Counter()
         for m in reversed(self.mentions):

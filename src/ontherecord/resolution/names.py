@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from ontherecord.model import CharSpan
 from ontherecord.model.names import honorifics, name_key
-from ontherecord.resolution.lexicon import organization_nouns, person_nouns, resolution_cues
+from ontherecord.nlp.lexicon import organization_nouns, person_nouns, resolution_cues
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token

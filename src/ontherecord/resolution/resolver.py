@@ -10,9 +10,7 @@ its own. Sources are local to the article; the ledger keys named ones across art
 from __future__ import annotations
 
 import dataclasses
-import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from ontherecord.model import (
@@ -26,43 +24,36 @@ from ontherecord.model import (
     Source,
     SourceKind,
 )
-from ontherecord.model.names import fold, name_key
+from ontherecord.model.names import name_key
+from ontherecord.model.resolution import Resolution
 from ontherecord.model.source import source_id
 from ontherecord.model.spans import spans_cover
-from ontherecord.resolution.coref import Discourse, Entity, descriptor_head, organization_descriptor_head
-from ontherecord.resolution.discourse import ParagraphIndex, body_sentences, quote_regions
-from ontherecord.resolution.lexicon import organization_nouns, person_nouns, pronouns, resolution_cues
+from ontherecord.nlp.layout import ArticleLayout
+from ontherecord.nlp.lexicon import (
+    organization_nouns,
+    person_nouns,
+    pronouns,
+    resolution_cues,
+)
+from ontherecord.resolution.coref import (
+    Discourse,
+    Entity,
+    descriptor_head,
+    organization_descriptor_head,
+)
+from ontherecord.resolution.identification import (
+    Withholding,
+    find_withholding,
+    identify,
+)
 from ontherecord.resolution.names import find_names
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
 
+__all__ = ["Resolution", "resolve"]
+
 _FIRST_PERSON_POSSESSIVE = frozenset({"my", "our"})
-
-
-@dataclass(frozen=True, slots=True)
-class Resolution:
-    """What resolution found in one article.
-
-    Attributes:
-        sources: every source an attribution rests on, in order of first attribution.
-        attributions: the input attributions, in input order, with ``source_id`` set
-            (None only when an attribution has no source span at all).
-        notes: the input notes, each with the ids of every source it names.
-        mentions: every mention of a source (names, surnames, pronouns, descriptions) and its id.
-        shared: attribution id -> ids of every source that shares it ("X and other recruits said"
-            -> X and the group "other recruits"); only shared attributions appear.
-    """
-
-    sources: tuple[Source, ...]
-    attributions: tuple[Attribution, ...]
-    notes: tuple[Note, ...]
-    mentions: tuple[tuple[CharSpan, str], ...]
-    shared: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
-
-    def source(self, source_id: str) -> Source | None:
-        """The source with ``source_id``, or None."""
-        return next((s for s in self.sources if s.id == source_id), None)
 
 
 def _span_tokens(doc: Doc, spans: Sequence[CharSpan]) -> list[Token]:
@@ -136,13 +127,15 @@ def _text(doc: Doc, tokens: Sequence[Token]) -> str:
 
 
 class _Resolver:
-    def __init__(self, article: Article, doc: Doc, attributions: Sequence[Attribution]) -> None:
+    def __init__(
+        self, article: Article, doc: Doc, layout: ArticleLayout, attributions: Sequence[Attribution]
+    ) -> None:
         self.article = article
         self.doc = doc
         self.attributions = list(attributions)
-        self.quotes = quote_regions(article.text, attributions)
+        self.quotes = layout.quoted_regions(attributions)
         self.chains, self.clusters = find_names(doc)
-        self.discourse = Discourse(doc, self.chains, self.clusters, self.quotes, ParagraphIndex(article.text))
+        self.discourse = Discourse(doc, self.chains, self.clusters, self.quotes, layout)
         self.by_label: dict[str, Entity] = {}
         # attribution id -> per conjunct: ("entity", id) decided now, or ("token", i) decided after the pass
         self.plans: dict[str, list[tuple[str, int]]] = {}
@@ -236,6 +229,11 @@ class _Resolver:
         return ("entity", entity.id)
 
     def plan(self) -> None:
+        """Decide, before the article is read, what each part of each speaker mention is.
+
+        A name or a description becomes an entity now; a pronoun or a definite description waits
+        (as its token) for the discourse read to say whom it refers to.
+        """
         for attribution in self.attributions:
             tokens = _span_tokens(self.doc, attribution.source)
             if not tokens:
@@ -294,6 +292,7 @@ class _Resolver:
         return entity
 
     def part_entity(self, part: tuple[str, int], seen: set[str]) -> int:
+        """The entity of one planned part, after the read: decided, resolved, or a fallback."""
         how, value = part
         if how == "entity":
             return value
@@ -303,6 +302,7 @@ class _Resolver:
         return self._fallback(tok, seen)
 
     def primary(self, attribution: Attribution, seen: set[str] | None = None) -> int | None:
+        """The entity an attribution rests on: its one part, its one group part, or the group of all."""
         parts = self.plans.get(attribution.id)
         if not parts:
             return None
@@ -320,6 +320,7 @@ class _Resolver:
         return self.by_label[key].id
 
     def members(self, attribution: Attribution) -> list[int]:
+        """Every entity that shares a coordinated attribution ("X and other recruits"); [] otherwise."""
         parts = self.plans.get(attribution.id) or []
         if len(parts) < 2:
             return []
@@ -333,21 +334,6 @@ class _Resolver:
         if primary is not None and primary not in out:
             out.append(primary)
         return out
-
-
-def _withholding(doc: Doc) -> tuple[bool, bool]:
-    """Whether the article says names are withheld, and whether it says so for the people's safety."""
-    cues = resolution_cues()
-    withheld = cues.get("withheld", frozenset())
-    reasons = cues.get("reason", frozenset())
-    said, for_safety = False, False
-    for sent in body_sentences(doc):
-        folded = " " + " ".join(re.findall(r"[a-z0-9']+", fold(sent.text))) + " "
-        if any(f" {phrase} " in folded for phrase in withheld):
-            said = True
-            if any(f" {word} " in folded for word in reasons):
-                for_safety = True
-    return said, for_safety
 
 
 def _speaker_name(resolver: _Resolver, entity: Entity, names: dict[int, str]) -> str:
@@ -364,6 +350,7 @@ def _speaker_name(resolver: _Resolver, entity: Entity, names: dict[int, str]) ->
 def resolve(
     article: Article,
     doc: Doc,
+    layout: ArticleLayout,
     attributions: Sequence[Attribution],
     notes: Sequence[Note] = (),
 ) -> Resolution:
@@ -372,6 +359,7 @@ def resolve(
     Args:
         article: the cleaned article; all spans index into ``article.text``.
         doc: ``article.text`` parsed by the shared pipeline.
+        layout: its paragraphs and quoted regions (``ArticleLayout.of(article.text)``).
         attributions: extracted attributions (their ``source_id`` is ignored and set here).
         notes: editor's notes and corrections kept outside the body.
 
@@ -379,115 +367,156 @@ def resolve(
         The sources, the attributions with source ids, the notes with the ids of the
         sources they name, every mention of each source, and shared-source membership.
     """
-    resolver = _Resolver(article, doc, attributions)
+    resolver = _Resolver(article, doc, layout, attributions)
     resolver.plan()
     resolver.discourse.read()
-    disc = resolver.discourse
+    # Primaries first, then members: both may create entities, and entity numbers follow creation.
+    primary = {a.id: resolver.primary(a) for a in resolver.attributions}
+    members = {a.id: resolver.members(a) for a in resolver.attributions}
+    order = _in_order_of_attribution(resolver.attributions, primary, members)
+    names = _source_names(resolver, order)
+    ids = {eid: source_id(article.content_hash, names[eid]) for eid in order}
+    withholding = find_withholding(doc)
+    entities = resolver.discourse.entities
+    sources = [_make_source(entities[eid], ids[eid], names[eid], withholding) for eid in order]
+    return Resolution(
+        sources=tuple(sources),
+        attributions=_with_source_ids(resolver.attributions, primary, ids),
+        notes=tuple(_name_notes(notes, sources)),
+        mentions=_source_mentions(resolver, primary, ids),
+        shared={a.id: tuple(ids[e] for e in members[a.id]) for a in resolver.attributions if members[a.id]},
+    )
 
-    primary: dict[str, int | None] = {a.id: resolver.primary(a) for a in resolver.attributions}
-    members: dict[str, list[int]] = {a.id: resolver.members(a) for a in resolver.attributions}
 
+def _in_order_of_attribution(
+    attributions: Sequence[Attribution],
+    primary: Mapping[str, int | None],
+    members: Mapping[str, list[int]],
+) -> list[int]:
+    """The entities that are sources, in order of their first attribution (speaker before sharers)."""
     order: list[int] = []
-    for attribution in resolver.attributions:
+    for attribution in attributions:
         for eid in [primary[attribution.id], *members[attribution.id]]:
             if eid is not None and eid not in order:
                 order.append(eid)
+    return order
 
-    said_withheld, for_safety = _withholding(doc)
+
+def _source_names(resolver: _Resolver, order: Sequence[int]) -> dict[int, str]:
+    """Each source's name: its fullest proper name, else its description; a repeated name numbered.
+
+    Proper names come first, so that a description said inside a quote ("my sources") can be
+    given its speaker's name.
+    """
+    entities = resolver.discourse.entities
     names: dict[int, str] = {}
     for eid in order:
-        entity = disc.entities[eid]
-        if entity.cluster is not None:
-            names[eid] = entity.cluster.name
+        cluster = entities[eid].cluster
+        if cluster is not None:
+            names[eid] = cluster.name
     for eid in order:
         if eid not in names:
-            names[eid] = _speaker_name(resolver, disc.entities[eid], names)
-    # Two entities must never share an id: a second "unidentified speaker" is numbered.
+            names[eid] = _speaker_name(resolver, entities[eid], names)
+    return _numbered(names, order)
+
+
+def _numbered(names: Mapping[int, str], order: Sequence[int]) -> dict[int, str]:
+    """The names, a second and later use of one name numbered: two sources must never share an id."""
+    out = dict(names)
     taken: dict[str, int] = {}
     for eid in order:
         base = names[eid]
         key = name_key(base)
         if key in taken:
             taken[key] += 1
-            names[eid] = f"{base} ({taken[key]})"
+            out[eid] = f"{base} ({taken[key]})"
         else:
             taken[key] = 1
+    return out
 
-    ids = {eid: source_id(article.content_hash, names[eid]) for eid in order}
-    sources: list[Source] = []
-    for eid in order:
-        entity = disc.entities[eid]
-        cluster = entity.cluster
+
+def _make_source(entity: Entity, sid: str, name: str, withholding: Withholding) -> Source:
+    """The Source of one entity: its identification (see ``identification``), aliases and descriptors."""
+    cluster = entity.cluster
+    if cluster is None:
+        identity = identify(entity.kind, None, False, withholding)
         aliases: tuple[str, ...] = ()
-        if cluster is not None and entity.kind == SourceKind.PERSON:
-            aliases = tuple(f for f in cluster.forms if f != names[eid])
-            single = max(len(c.words) for c in cluster.chains) == 1
-            if single and (said_withheld or not cluster.titled):
-                identification = Identification.PARTIAL
-            else:
-                identification = Identification.NAMED
-            protected = identification == Identification.PARTIAL and for_safety
-            kind = SourceKind.PERSON
-        elif cluster is not None:
-            aliases = tuple(f for f in cluster.forms if f != names[eid])
-            identification, protected, kind = Identification.NAMED, False, SourceKind.ORGANIZATION
-        elif entity.kind in (SourceKind.GROUP, SourceKind.ORGANIZATION):
-            identification, protected, kind = Identification.COLLECTIVE, False, entity.kind
-        else:
-            # One unnamed person ("a senior official") or an unnamed speaker of unknown nature ("the
-            # report"); only a person has an identity to protect.
-            kind = entity.kind
-            identification, protected = Identification.ANONYMOUS, kind == SourceKind.PERSON
-        individual = kind in (SourceKind.PERSON, SourceKind.UNNAMED)
-        descriptors = Descriptors(
-            age=entity.age if individual else None,
-            role=entity.role if individual else None,
-            gender=entity.gender if individual else None,
-        )
-        sources.append(
-            Source(ids[eid], names[eid], kind, identification, aliases, descriptors, protected)
-        )
+    else:
+        name_words = max(len(c.words) for c in cluster.chains)
+        identity = identify(entity.kind, name_words, cluster.titled, withholding)
+        aliases = tuple(f for f in cluster.forms if f != name)
+    # Only an individual has an age, a role or a gender; a group's would be one member's.
+    individual = identity.kind in (SourceKind.PERSON, SourceKind.UNNAMED)
+    descriptors = Descriptors(
+        age=entity.age if individual else None,
+        role=entity.role if individual else None,
+        gender=entity.gender if individual else None,
+    )
+    return Source(sid, name, identity.kind, identity.identification, aliases, descriptors, identity.protected)
 
-    def speaker_id(attribution: Attribution) -> str | None:
+
+def _with_source_ids(
+    attributions: Sequence[Attribution], primary: Mapping[str, int | None], ids: Mapping[int, str]
+) -> tuple[Attribution, ...]:
+    """The attributions, each with the id of its speaker (None when it names no speaker)."""
+    out = []
+    for attribution in attributions:
         eid = primary[attribution.id]
-        return None if eid is None else ids[eid]
+        out.append(dataclasses.replace(attribution, source_id=None if eid is None else ids[eid]))
+    return tuple(out)
 
-    new_attributions = tuple(dataclasses.replace(a, source_id=speaker_id(a)) for a in resolver.attributions)
-    shared = {
-        a.id: tuple(ids[e] for e in members[a.id])
-        for a in resolver.attributions
-        if members[a.id]
-    }
 
+def _source_mentions(
+    resolver: _Resolver, primary: Mapping[str, int | None], ids: Mapping[int, str]
+) -> tuple[tuple[CharSpan, str], ...]:
+    """Every span that refers to a source, with its id, in text order.
+
+    What the discourse read comes first; then "I" and "my" inside a speaker's quotes; then each
+    attribution's source span that no mention already covers.
+    """
     mentions: dict[tuple[int, int], str] = {}
-    for m in disc.mentions:
+    for m in resolver.discourse.mentions:
         if m.entity in ids:
             mentions[(m.span.start, m.span.end)] = ids[m.entity]
+    _add_quoted_first_person(resolver, primary, ids, mentions)
+    _add_source_spans(resolver.attributions, primary, ids, mentions)
+    return tuple(sorted(((CharSpan(s, e), sid) for (s, e), sid in mentions.items()), key=lambda x: x[0]))
+
+
+def _add_quoted_first_person(
+    resolver: _Resolver,
+    primary: Mapping[str, int | None],
+    ids: Mapping[int, str],
+    mentions: dict[tuple[int, int], str],
+) -> None:
+    """Add "I" and "my" in an individual's direct quotation as mentions of its speaker."""
+    entities = resolver.discourse.entities
     for attribution in resolver.attributions:
         eid = primary[attribution.id]
-        if eid is None or disc.entities[eid].kind not in (SourceKind.PERSON, SourceKind.UNNAMED):
+        if eid is None or entities[eid].kind not in (SourceKind.PERSON, SourceKind.UNNAMED):
             continue
         if attribution.kind != AttributionKind.DIRECT:
             continue
-        # "I" and "my" in a quotation are its speaker.
-        for tok in _span_tokens(doc, attribution.content):
+        for tok in _span_tokens(resolver.doc, attribution.content):
             feats = pronouns().get(tok.lower_)
             if feats is not None and feats.person == 1 and feats.number == "sing" and tok.pos_ == "PRON":
                 mentions.setdefault((tok.idx, tok.idx + len(tok.text)), ids[eid])
-    for attribution in resolver.attributions:
+
+
+def _add_source_spans(
+    attributions: Sequence[Attribution],
+    primary: Mapping[str, int | None],
+    ids: Mapping[int, str],
+    mentions: dict[tuple[int, int], str],
+) -> None:
+    """Add each attribution's whole source span as a mention of its speaker, unless a mention covers it."""
+    for attribution in attributions:
         cover = spans_cover(attribution.source)
         eid = primary[attribution.id]
-        if cover is not None and eid is not None and (cover.start, cover.end) not in mentions:
-            if not any(s <= cover.start and cover.end <= e for s, e in mentions):
-                mentions[(cover.start, cover.end)] = ids[eid]
-
-    return Resolution(
-        sources=tuple(sources),
-        attributions=new_attributions,
-        notes=tuple(_name_notes(notes, sources)),
-        mentions=tuple(sorted(((CharSpan(s, e), sid) for (s, e), sid in mentions.items()), key=lambda x: x[0])),
-        shared=shared,
-    )
+        if cover is None or eid is None or (cover.start, cover.end) in mentions:
+            continue
+        if not any(s <= cover.start and cover.end <= e for s, e in mentions):
+            mentions[(cover.start, cover.end)] = ids[eid]
 
 
 def _name_notes(notes: Sequence[Note], sources: Sequence[Source]) -> list[Note]:

@@ -4,11 +4,16 @@ from __future__ import annotations
 
 import pytest
 
-from ontherecord.attribution.quotes import find_quotes, paragraphs
+from ontherecord.nlp.layout import split_lines
+from ontherecord.nlp.quotes import Quote, find_quotes
+
+
+def quotes_of(text: str) -> list[Quote]:
+    return find_quotes(text, split_lines(text))
 
 
 def texts(text: str, single: bool = False) -> list[str]:
-    return [text[q.span.start : q.span.end] for q in find_quotes(text) if q.single == single]
+    return [text[q.span.start : q.span.end] for q in quotes_of(text) if q.single == single]
 
 
 @pytest.mark.parametrize(
@@ -45,7 +50,7 @@ def test_unpairable_marks_are_refused(text: str) -> None:
 
 def test_quote_over_paragraphs_opens_each_paragraph_and_closes_the_last() -> None:
     text = "“First part of it.\n\n“Second part.\n\n“Third part,” she said."
-    quotes = find_quotes(text)
+    quotes = quotes_of(text)
     assert [text[q.span.start : q.span.end] for q in quotes] == [
         "“First part of it.",
         "“Second part.",
@@ -68,10 +73,10 @@ def test_single_quotes_inside_double_quotes_are_not_separate_quotes() -> None:
 
 def test_inner_excludes_the_marks() -> None:
     text = "''It works,'' he said."
-    (quote,) = find_quotes(text)
+    (quote,) = quotes_of(text)
     assert text[quote.inner.start : quote.inner.end] == "It works,"
 
 
-def test_paragraphs_are_stripped_non_blank_lines() -> None:
+def test_lines_are_stripped_non_blank_lines() -> None:
     text = "  Title  \n\n \nBody one.\nBody two.  "
-    assert [text[p.start : p.end] for p in paragraphs(text)] == ["Title", "Body one.", "Body two."]
+    assert [text[p.start : p.end] for p in split_lines(text)] == ["Title", "Body one.", "Body two."]

@@ -1,4 +1,4 @@
-"""Stage ⑤: the word lists resolution and qualification read from resources/ (loaded once per process)."""
+"""Stage ③: the English word lists that resolution and claims read from resources/ (loaded once per process)."""
 
 from __future__ import annotations
 

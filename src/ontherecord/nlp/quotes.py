@@ -1,4 +1,4 @@
-"""Stage ④: quotation marks paired into quoted passages, paragraph by paragraph.
+"""Stage ③ layout: quotation marks paired into quoted passages, line by line (see ``nlp.layout``).
 
 Real pages mix curly and straight marks, close a quote with the wrong glyph ("… both countries. “"
 at the end of a paragraph), and run one quotation over several paragraphs, where news style opens
@@ -10,8 +10,7 @@ guessed, because a wrongly paired quote corrupts the attribution of everything a
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from ontherecord.model.spans import CharSpan
@@ -25,7 +24,6 @@ SINGLE_CLOSE = "’'"
 TYPEWRITER_DOUBLE = "''"
 
 _OPENING_CONTEXT = set("([{—–-/") | set(DOUBLE_OPEN) | set(SINGLE_OPEN)
-_LINE = re.compile(r"[^\n]+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,7 +33,7 @@ class Quote:
     Attributes:
         span: From the opening mark to the closing mark, both included (to the paragraph's end
             when the quotation goes on in the next paragraph).
-        paragraph: Index of the paragraph (non-empty line) holding it.
+        paragraph: Index of the line (``ArticleLayout.lines``) holding it: a page's paragraph.
         closed: False when the quote runs on into the next paragraph unclosed.
         continues: True when this quote is the next paragraph of an unclosed quotation.
         single: True for a ‘single-quoted’ passage (headlines, quotes inside quotes).
@@ -56,20 +54,6 @@ class Quote:
         start = self.span.start + self.open_width
         end = self.span.end - self.close_width if self.closed else self.span.end
         return CharSpan(start, max(start, end))
-
-
-def paragraphs(text: str) -> list[CharSpan]:
-    """Non-blank lines of ``text``, stripped of surrounding blanks: a page's paragraphs."""
-    out = []
-    for m in _LINE.finditer(text):
-        s, e = m.start(), m.end()
-        while s < e and text[s].isspace():
-            s += 1
-        while e > s and text[e - 1].isspace():
-            e -= 1
-        if e > s:
-            out.append(CharSpan(s, e))
-    return out
 
 
 def _role(text: str, i: int, width: int, para: CharSpan) -> str:
@@ -176,18 +160,19 @@ def _single_quotes(text: str, para: CharSpan, taken: list[CharSpan]) -> Iterator
         i += 1
 
 
-def find_quotes(text: str) -> list[Quote]:
+def find_quotes(text: str, lines: Sequence[CharSpan]) -> list[Quote]:
     """Every quoted passage in ``text``, in order.
 
     Args:
         text: The article body.
+        lines: Its non-blank lines (``nlp.layout.split_lines``), each treated as a paragraph.
 
     Returns:
         Quotes sorted by position. A quotation over several paragraphs gives one Quote per
         paragraph: the first with ``closed=False``, the next ones with ``continues=True``.
         Marks that cannot be paired are left out.
     """
-    paras = paragraphs(text)
+    paras = lines
     quotes: list[Quote] = []
     for k, para in enumerate(paras):
         pairs, open_at = _pair_paragraph(text, para)
