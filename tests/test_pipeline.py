@@ -12,6 +12,7 @@ import spacy
 from ontherecord import pipeline
 from ontherecord.errors import ExtractionError, InputError
 from ontherecord.model import Article, Failure, Page, Record
+from ontherecord.settings import Settings
 
 TEXT = "Headline\n\nThe mayor said on Tuesday that the bridge would reopen next month."
 
@@ -91,5 +92,5 @@ def test_cleaned_and_clean_agree() -> None:
 def test_an_unreadable_file_is_a_read_failure_in_place(tmp_path: Any) -> None:
     empty = tmp_path / "empty.txt"
     empty.write_text("   \n", encoding="utf-8")
-    (failure,) = pipeline.pages(empty, pipeline.Settings())
+    (failure,) = pipeline.pages(empty, Settings())
     assert isinstance(failure, Failure) and (failure.origin, failure.stage) == (str(empty), "read")
