@@ -58,22 +58,20 @@ def _pool_run(jobs: int, chunks: list[list[Any]], settings: Any) -> tuple[float,
 
 def run(texts: Path, limit: int | None = None, repeat: int = 1) -> dict[str, Any]:
     """Time the three readings on the ``.txt`` files under ``texts``; return the figures."""
-    from ontherecord.ingest.readers import read_file
     from ontherecord.model import Failure
-    from ontherecord.nlp.pipeline import load_nlp
-    from ontherecord.pipeline import clean, process_pages
+    from ontherecord.pipeline import Cleaned, clean, file_page, load_nlp, process_pages
     from ontherecord.settings import Settings
 
     settings = Settings()
     files = sorted(p for p in texts.rglob("*.txt") if p.is_file())[:limit]
     if not files:
         raise SystemExit(f"no .txt files under {texts}")
-    pages = [read_file(p, settings) for p in files]
-    jobs = [(page.origin, *clean(page)) for page in pages]
+    pages = [file_page(p, settings) for p in files]
+    jobs = [Cleaned(page.origin, *clean(page)) for page in pages]
     bodies = [article.text for _, article, _ in jobs]
     words = sum(len(text.split()) for text in bodies)
 
-    nlp = load_nlp(settings.nlp_package)
+    nlp = load_nlp(settings)
     list(process_pages(pages[:2], nlp, settings))  # warm caches (lexicons, model) out of the timing
 
     # Interleaved and best-of-N: on a shared machine the minimum is the figure least bent by neighbours.

@@ -126,11 +126,11 @@ def test_summary_json_shape(db: str) -> None:
 def test_workers_never_run_far_ahead_of_the_writer() -> None:
     """Memory stays flat: however long the archive, at most 2 x jobs chunks are in flight."""
     from ontherecord.batch.local import _ordered_map
-    from ontherecord.pipeline import clean
+    from ontherecord.pipeline import cleaned
 
     settings = Settings()
     pages = list(read_path(BATCH_DATA, settings))
-    jobs = [(p.origin, *clean(p)) for p in pages]
+    jobs = [cleaned(p) for p in pages]
     produced = 0
 
     def chunks():

@@ -72,3 +72,13 @@ def test_python_dash_m_ingest_on_a_directory(tmp_path: Path) -> None:
     assert "articles" in proc.stderr
     with Ledger(db) as ledger:
         assert ledger.integrity_problems() == []
+
+
+def test_ingest_the_bundled_articles_reads_the_articles_not_the_readme(tmp_path: Path) -> None:
+    articles = BATCH_DATA.parent.parent / "articles"
+    assert (articles / "README.md").exists()
+    db = str(tmp_path / "l.db")
+    summary = json.loads(_run("--db", db, "ingest", str(articles), "--no-progress", "--format", "json").output)
+    assert (summary["read"], summary["new"], summary["failed"]) == (6, 6, 0)
+    with Ledger(db) as ledger:
+        assert "README" not in {a.id for a in ledger.articles()}

@@ -96,7 +96,7 @@ def test_compiled_decoding_equals_crfsuite(parsed, tmp_path):
     """A small model trained here, decoded by the compiled tables and by crfsuite itself."""
     import pycrfsuite
 
-    from ontherecord.attribution.learned_train import TrainSettings, prepare, train_model
+    from ontherecord.training.attribution import TrainSettings, prepare, train_model
 
     articles, docs = parsed
     items = prepare(list(zip(articles, docs)))

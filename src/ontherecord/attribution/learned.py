@@ -3,7 +3,7 @@
 Stage 1 tags cue tokens (BIO) sentence by sentence. Stage 2 takes each predicted cue and tags
 SOURCE and CONTENT (BIO) over a window of sentences around it, with features relative to the
 cue, so nested and shared attributions ("X said A, adding B") come out as separate relations.
-Trained by ``ontherecord train`` (``attribution/learned_train.py``) on PolNeAR train.
+Trained by ``ontherecord train`` (``training/attribution.py``) on PolNeAR train.
 """
 
 from __future__ import annotations

@@ -22,14 +22,15 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ontherecord import pipeline
 from ontherecord.batch.progress import Progress
-from ontherecord.errors import ExtractionError, InputError, LedgerError, OntherecordError
-from ontherecord.model import Article, Failure, Page, Record
+from ontherecord.errors import InputError, LedgerError, OntherecordError
+from ontherecord.ingest import formats
+from ontherecord.model import Failure, Page, Record
+from ontherecord.pipeline import Cleaned
 from ontherecord.settings import Settings
 
 if TYPE_CHECKING:
-    from spacy.language import Language
-
     from ontherecord.archive import Ledger
 
 log = logging.getLogger(__name__)
@@ -40,10 +41,6 @@ WRITE_BATCH = 32
 
 # Failures kept in the summary for the user to see at once; the ledger keeps every one.
 SHOWN_FAILURES = 10
-
-# A cleaned article waiting to be parsed: where it came from, the article, its notes.
-Job = tuple[str, Article, tuple]
-
 
 @dataclass(slots=True)
 class IngestSummary:
@@ -82,55 +79,6 @@ class IngestSummary:
         return data
 
 
-def read_cleaned(jobs: Sequence[Job], nlp: Language, settings: Settings) -> list[Record | Failure]:
-    """Parse and read cleaned articles, in order; an article that fails becomes a Failure.
-
-    Args:
-        jobs: ``(origin, article, notes)`` triples from :func:`ontherecord.pipeline.clean`.
-        nlp: The loaded spaCy pipeline.
-        settings: Settings (batch size, model choice).
-
-    Returns:
-        One Record or Failure per job, in the order given.
-    """
-    from ontherecord.nlp.pipeline import parse_many
-    from ontherecord.pipeline import read_doc
-
-    try:
-        docs = list(parse_many(nlp, (article.text for _, article, _ in jobs), settings.batch_size))
-    except Exception:  # one pathological text spoils nlp.pipe's batch: parse one by one to find it
-        if len(jobs) == 1:
-            origin = jobs[0][0]
-            log.debug("parse failed on %s", origin, exc_info=True)
-            return [Failure(origin, "parse", _describe_parse_error(jobs[0], nlp))]
-        out: list[Record | Failure] = []
-        for job in jobs:
-            out.extend(read_cleaned([job], nlp, settings))
-        return out
-    results: list[Record | Failure] = []
-    for (origin, article, notes), doc in zip(jobs, docs, strict=True):
-        try:
-            results.append(read_doc(article, notes, doc, settings, origin))
-        except ExtractionError as exc:
-            results.append(Failure(origin, exc.stage, exc.problem))
-        except OntherecordError as exc:
-            results.append(Failure(origin, "extract", str(exc)))
-        except (ImportError, MemoryError):  # a broken install or a full machine: no article would fare better
-            raise
-        except Exception as exc:  # a bug outside any stage (assembling the Record): this article only
-            log.debug("reading %s failed", origin, exc_info=True)
-            results.append(Failure(origin, "read", f"{type(exc).__name__}: {exc}"))
-    return results
-
-
-def _describe_parse_error(job: Job, nlp: Language) -> str:
-    try:
-        nlp(job[1].text)
-    except Exception as exc:
-        return f"{type(exc).__name__}: {exc}"
-    return "spaCy failed on this article inside a batch"
-
-
 # --- worker processes ------------------------------------------------------------------------
 
 # One spaCy pipeline per worker process, loaded by the pool's initializer (never per chunk).
@@ -156,16 +104,14 @@ def _watch_parent(parent: int) -> None:
 
 def init_worker(settings: Settings, parent: int) -> None:
     """Pool initializer: load the spaCy pipeline once for this worker; exit if ``parent`` dies."""
-    from ontherecord.nlp.pipeline import load_nlp
-
     threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
     _WORKER["settings"] = settings
-    _WORKER["nlp"] = load_nlp(settings.nlp_package)
+    _WORKER["nlp"] = pipeline.load_nlp(settings)
 
 
-def read_chunk(jobs: list[Job]) -> list[Record | Failure]:
-    """Pool task: :func:`read_cleaned` with the worker's own pipeline and settings."""
-    return read_cleaned(jobs, _WORKER["nlp"], _WORKER["settings"])
+def read_chunk(jobs: list[Cleaned]) -> list[Record | Failure]:
+    """Pool task: the door's ``read_cleaned`` with the worker's own pipeline and settings."""
+    return pipeline.read_cleaned(jobs, _WORKER["nlp"], _WORKER["settings"])
 
 
 def worker_rss_mb() -> float:
@@ -189,32 +135,30 @@ def pool_context() -> multiprocessing.context.BaseContext:
     return multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
 
 
-def _result(chunk: list[Job], future: Future[list[Record | Failure]]) -> list[Record | Failure]:
+def _result(chunk: list[Cleaned], future: Future[list[Record | Failure]]) -> list[Record | Failure]:
     try:
         return future.result()
     except BrokenProcessPool as exc:
         # Killed by the OS (out of memory) or crashed in native code: everything written so far is
         # kept, and a re-run resumes after it.
         raise OntherecordError(
-            f"a worker process died while reading {chunk[0][0]} (and {len(chunk) - 1} more); "
+            f"a worker process died while reading {chunk[0].origin} (and {len(chunk) - 1} more); "
             "articles already stored are kept: run the same command again to resume"
         ) from exc
 
 
 def _ordered_map(
-    chunks: Iterable[list[Job]], settings: Settings, jobs: int, on_rss: list[float] | None = None
-) -> Iterator[tuple[list[Job], list[Record | Failure]]]:
+    chunks: Iterable[list[Cleaned]], settings: Settings, jobs: int, on_rss: list[float] | None = None
+) -> Iterator[tuple[list[Cleaned], list[Record | Failure]]]:
     """Yield each chunk with its results, in input order, keeping at most 2×jobs chunks in flight.
 
     ``Pool.imap`` would drain the whole input into its task queue; a bounded window is what
     keeps memory flat however large the archive is.
     """
     if jobs <= 1:
-        from ontherecord.nlp.pipeline import load_nlp
-
         # Loaded at the first chunk, not before: a re-run that skips everything never loads spaCy.
         for chunk in chunks:
-            yield chunk, read_cleaned(chunk, load_nlp(settings.nlp_package), settings)
+            yield chunk, pipeline.read_cleaned(chunk, pipeline.load_nlp(settings), settings)
         return
     with ProcessPoolExecutor(
         max_workers=jobs,
@@ -222,7 +166,7 @@ def _ordered_map(
         initializer=init_worker,
         initargs=(settings, os.getpid()),
     ) as pool:
-        window: deque[tuple[list[Job], Future[list[Record | Failure]]]] = deque()
+        window: deque[tuple[list[Cleaned], Future[list[Record | Failure]]]] = deque()
         try:
             for chunk in chunks:
                 window.append((chunk, pool.submit(read_chunk, chunk)))
@@ -244,46 +188,42 @@ def _ordered_map(
 # --- counting, cheaply ------------------------------------------------------------------------
 
 _COUNT_BYTES_LIMIT = 1 << 30  # counting lines of a bigger JSONL costs more than the ETA is worth
-# The names the readers take as one article each (ingest/readers.py); others in a folder are skipped.
-_ARTICLE_SUFFIXES = (".txt", ".text", ".md", ".html", ".htm", ".xhtml")
-_UNCOUNTABLE_SUFFIXES = (".warc", ".warc.gz", ".jsonl.gz")
 
 
 def count_pages(paths: Sequence[Path]) -> int | None:
     """How many pages the readers will produce, if that is cheap to know; else None.
 
-    Directories count their (non-hidden) article files, a JSONL file its non-blank lines while
-    the JSONL files total under 1 GiB, a single file one page. A WARC or gzipped JSONL file
-    makes the total unknown, since counting would mean reading it all.
+    Directories count their article files (``formats.walk``: no hidden files, no README), a JSONL
+    file its non-blank lines while the JSONL files total under 1 GiB, a single file one page. A WARC
+    or gzipped JSONL file makes the total unknown, since counting would mean reading it all.
     """
     total = 0
     budget = _COUNT_BYTES_LIMIT
     for path in paths:
-        for file in _files(path):
-            name = file.name.lower()
-            if name.endswith(_UNCOUNTABLE_SUFFIXES):
+        for file, fmt in _files(path):
+            if fmt is None:
+                continue
+            if not formats.is_countable(file):
                 return None
-            if name.endswith(".jsonl"):
+            if fmt == formats.JSONL:
                 budget -= file.stat().st_size
                 if budget < 0:
                     return None
                 with file.open("rb") as fh:
                     total += sum(1 for line in fh if line.strip())
-            elif name.endswith(_ARTICLE_SUFFIXES) or file == path:
+            else:
                 total += 1
     return total
 
 
-def _files(path: Path) -> Iterator[Path]:
-    """The files the readers would visit, lazily: a folder of 500,000 files is not listed in memory."""
+def _files(path: Path) -> Iterator[tuple[Path, str | None]]:
+    """The files the readers would visit, with the format they read each as (None: not read)."""
     if not path.is_dir():
-        yield path
+        # A file named on its own is read whatever its name: an unknown one is sniffed as one article.
+        yield path, formats.format_of(path) or formats.TEXT
         return
-    for root, dirs, names in os.walk(path):
-        dirs[:] = [d for d in dirs if not d.startswith(".")]
-        for name in names:
-            if not name.startswith("."):
-                yield Path(root, name)
+    for file, fmt in formats.walk(path):
+        yield file, fmt if fmt in formats.READABLE else None
 
 
 # --- the run ----------------------------------------------------------------------------------
@@ -318,21 +258,21 @@ def ingest_paths(
     Raises:
         InputError: A path does not exist (checked before anything is written).
     """
-    from ontherecord.ingest.readers import read_path
-
     started = time.monotonic()
-    paths = [Path(p) for p in paths]
-    for path in paths:
+    roots = [Path(p) for p in paths]
+    for path in roots:
         if not path.exists():
             raise InputError(str(path), "no such file or directory")
     jobs = max(1, int(jobs))
     summary = IngestSummary(jobs=jobs)
     own_ledger = ledger is None
     if ledger is None:
+        # Imported here: the ledger loads SQLAlchemy (0.4 s measured), which a caller handing its own
+        # ledger never needs.
         from ontherecord.archive import Ledger
 
         ledger = Ledger(settings.db)
-    bar = Progress(count_pages(paths) if progress else None, enabled=progress)
+    bar = Progress(count_pages(roots) if progress else None, enabled=progress)
     record_failure = failure_recorder(ledger, summary)
 
     def fail(failure: Failure) -> None:
@@ -340,35 +280,23 @@ def ingest_paths(
         bar.advance()
 
     def pages() -> Iterator[Page | Failure]:
-        for path in paths:
-            try:
-                yield from read_path(path, settings)
-            except InputError as exc:  # a single article file named on the command line, unreadable
-                yield Failure(exc.origin, "read", exc.problem)
+        for path in roots:
+            yield from pipeline.pages(path, settings)
 
-    def chunks() -> Iterator[list[Job]]:
+    def chunks() -> Iterator[list[Cleaned]]:
         """Cleaned articles the ledger lacks, in chunks; failures and skips are handled here."""
-        from ontherecord.pipeline import clean
-
-        chunk: list[Job] = []
+        chunk: list[Cleaned] = []
         for page in pages():
             summary.read += 1
-            if isinstance(page, Failure):
-                fail(page)
+            job = page if isinstance(page, Failure) else pipeline.cleaned(page)
+            if isinstance(job, Failure):
+                fail(job)
                 continue
-            try:
-                article, notes = clean(page)
-            except InputError as exc:
-                fail(Failure(page.origin, "read", exc.problem))
-                continue
-            except ExtractionError as exc:
-                fail(Failure(page.origin, exc.stage, exc.problem))
-                continue
-            if ledger.has_version(article.id, article.content_hash):
+            if ledger.has_version(job.article.id, job.article.content_hash):
                 summary.skipped += 1
                 bar.advance()
                 continue
-            chunk.append((page.origin, article, notes))
+            chunk.append(job)
             if len(chunk) >= settings.batch_size:
                 yield chunk
                 chunk = []
@@ -383,13 +311,13 @@ def ingest_paths(
 
     try:
         for chunk, results in _ordered_map(chunks(), settings, jobs, worker_rss):
-            for (origin, _, _), result in zip(chunk, results, strict=True):
+            for job, result in zip(chunk, results, strict=True):
                 if isinstance(result, Failure):
                     fail(result)
                     continue
                 words = _words(result.article.text)
                 summary.words += words
-                pending.append((result, origin))
+                pending.append((result, job.origin))
                 bar.advance(1, words)
                 if len(pending) >= WRITE_BATCH:
                     flush()

@@ -1,8 +1,9 @@
 """Stage ⑨: the reader as a PySpark job — mapPartitions over JSONL/WARC/Parquet, Records out as Parquet.
 
 Each Python worker loads the spaCy pipeline once (a module-level cache survives from partition to
-partition, since Spark reuses its Python workers) and calls the very ``process_pages`` that the
-CLI and the local runner use, so a Record read on a cluster is the Record read on a laptop.
+partition, since Spark reuses its Python workers) and reads through the same door as the CLI and
+the local runner (``pipeline.process_pages``), so a Record read on a cluster is the Record read on
+a laptop, and a page that fails is the same Failure.
 
 Run it with ``ontherecord spark --input … --output …`` (local mode, or ``--master URL``), or ship it:
 
@@ -24,8 +25,10 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ontherecord import pipeline
 from ontherecord.batch.parquet import FAILURE_COLUMNS, FAILURES_DIR, RECORD_COLUMNS, RECORDS_DIR
 from ontherecord.errors import InputError, OntherecordError
+from ontherecord.ingest import formats
 from ontherecord.model import Failure, Page, Record
 from ontherecord.model.serialize import record_to_json
 from ontherecord.settings import Settings, load_settings
@@ -33,12 +36,9 @@ from ontherecord.settings import Settings, load_settings
 if TYPE_CHECKING:
     from pyspark.sql import SparkSession
 
-FORMATS = ("jsonl", "warc", "parquet")
-_SUFFIXES = {
-    "jsonl": (".jsonl", ".ndjson", ".jsonl.gz"),
-    "warc": (".warc", ".warc.gz", ".arc.gz"),
-    "parquet": (".parquet",),
-}
+# The formats the job reads, in the order a directory's suffixes are tried; the suffixes of each
+# are the one table's (ingest/formats.py), so the job reads exactly the files a local ingest reads.
+FORMATS = (formats.JSONL, formats.WARC, formats.PARQUET)
 
 # One pipeline per Python worker process, whatever the number of partitions it serves.
 _NLP_CACHE: dict[str, Any] = {}
@@ -46,9 +46,7 @@ _NLP_CACHE: dict[str, Any] = {}
 
 def _nlp(settings: Settings) -> Any:
     if settings.nlp_package not in _NLP_CACHE:
-        from ontherecord.nlp.pipeline import load_nlp
-
-        _NLP_CACHE[settings.nlp_package] = load_nlp(settings.nlp_package)
+        _NLP_CACHE[settings.nlp_package] = pipeline.load_nlp(settings)
     return _NLP_CACHE[settings.nlp_package]
 
 
@@ -59,9 +57,12 @@ def guess_format(path: str) -> str:
         InputError: Nothing in the path says which format it is.
     """
     local = Path(path)
-    names = [p.name.lower() for p in local.rglob("*") if p.is_file()] if local.is_dir() else [local.name.lower()]
-    for fmt, suffixes in _SUFFIXES.items():
-        if any(n.endswith(suffixes) for n in names):
+    if local.is_dir():
+        found = {fmt for _, fmt in formats.walk(local)}
+    else:
+        found = {formats.format_of(local)}
+    for fmt in FORMATS:
+        if fmt in found:
             return fmt
     raise InputError(path, f"cannot tell the input format; pass --format ({'|'.join(FORMATS)})")
 
@@ -71,8 +72,7 @@ def input_files(path: str, fmt: str) -> list[str]:
     local = Path(path)
     if not local.is_dir():
         return [path]
-    suffixes = _SUFFIXES[fmt]
-    return sorted(str(p) for p in local.rglob("*") if p.is_file() and p.name.lower().endswith(suffixes))
+    return sorted(str(p) for p in formats.files_of(local, fmt))
 
 
 def read_partition(pages: Iterable[Page | Failure], settings: Settings) -> Iterator[tuple[Any, ...]]:
@@ -81,8 +81,6 @@ def read_partition(pages: Iterable[Page | Failure], settings: Settings) -> Itera
     ``process_pages`` gives exactly one Record or Failure per page, in order, so the origin of
     each Record is the origin of the page at the same position.
     """
-    from ontherecord.pipeline import process_pages
-
     origins: deque[str] = deque()
 
     def tracked() -> Iterator[Page | Failure]:
@@ -90,7 +88,7 @@ def read_partition(pages: Iterable[Page | Failure], settings: Settings) -> Itera
             origins.append(page.origin)
             yield page
 
-    for item in process_pages(tracked(), _nlp(settings), settings):
+    for item in pipeline.process_pages(tracked(), _nlp(settings), settings):
         origin = origins.popleft()
         if isinstance(item, Record):
             yield ("record", item.article.id, item.article.content_hash, origin, record_to_json(item), None, None)
@@ -99,18 +97,11 @@ def read_partition(pages: Iterable[Page | Failure], settings: Settings) -> Itera
 
 
 def _file_pages(paths: Iterable[str], settings: Settings) -> Iterator[Page | Failure]:
-    from ontherecord.ingest.readers import read_path
-
-    for path in paths:
-        try:
-            yield from read_path(Path(path), settings)
-        except InputError as exc:  # an unreadable file is one failure, not a lost partition
-            yield Failure(exc.origin, "read", exc.problem)
+    for path in paths:  # an unreadable file is one failure (the door's policy), not a lost partition
+        yield from pipeline.pages(path, settings)
 
 
 def _row_pages(rows: Iterable[Any], settings: Settings) -> Iterator[Page | Failure]:
-    from ontherecord.ingest.jsonl import page_from_record
-
     for row in rows:
         data = row.asDict()
         origin = f"{data.pop('_file', '')}#{data.get('id')}"
@@ -119,10 +110,7 @@ def _row_pages(rows: Iterable[Any], settings: Settings) -> Iterator[Page | Failu
         published = record.get("published")
         if published is not None and hasattr(published, "isoformat"):  # a Parquet date or timestamp column
             record["published"] = published.isoformat()
-        try:
-            yield page_from_record(record, origin, settings)
-        except InputError as exc:
-            yield Failure(exc.origin, "read", exc.problem)
+        yield pipeline.page_from_fields(record, origin, settings)
 
 
 def make_session(master: str | None = None, app_name: str = "ontherecord") -> SparkSession:

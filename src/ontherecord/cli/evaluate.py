@@ -107,7 +107,7 @@ def train_cli(
     quick: bool,
 ) -> None:
     """Train the attribution model on a PolNeAR-layout corpus and write it to OUT."""
-    from ontherecord.attribution.learned_train import default_grid, train_command
+    from ontherecord.training.attribution import default_grid, train_command
 
     settings: Settings = ctx.obj["settings"] if ctx.obj else Settings()
     command = "ontherecord " + " ".join(shlex.quote(a) for a in sys.argv[1:])

@@ -12,6 +12,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from ontherecord import pipeline
 from ontherecord.corpus.polnear import GoldArticle, load_split
 from ontherecord.evaluation.metrics import RawAttribution, score_documents
 from ontherecord.model import Article
@@ -43,33 +44,22 @@ def predict_with_reader(
     articles: Sequence[GoldArticle], settings: Settings
 ) -> dict[str, list[dict[str, list[list[int]]]]]:
     """The full reader's attributions (extract, resolve, qualify, rely) for each article."""
-    from ontherecord.nlp.pipeline import load_nlp, parse_many
-    from ontherecord.pipeline import read_doc
-
-    nlp = load_nlp(settings.nlp_package)
-    out = {}
-    docs = parse_many(nlp, (a.text for a in articles), settings.batch_size)
-    for gold, doc in zip(articles, docs, strict=True):
-        # Built directly, not cleaned: PolNeAR texts are clean, and offsets must index the .txt.
-        article = Article(id=gold.id, text=gold.text)
-        record = read_doc(article, (), doc, settings, gold.id)
-        out[gold.id] = [_spans_json(a) for a in record.attributions]
-    return out
+    nlp = pipeline.load_nlp(settings)
+    # Built directly, not cleaned: PolNeAR texts are clean, and offsets must index the .txt.
+    texts = [Article(id=gold.id, text=gold.text) for gold in articles]
+    records = pipeline.read_articles(texts, nlp, settings)
+    return {record.article.id: [_spans_json(a) for a in record.attributions] for record in records}
 
 
 def predict_with_model(
     articles: Sequence[GoldArticle], settings: Settings
 ) -> dict[str, list[dict[str, list[list[int]]]]]:
     """The trained model's attributions alone (no rules, no later stages)."""
-    from ontherecord.attribution.learned import AttributionModel
-    from ontherecord.nlp.pipeline import load_nlp, parse_many
-
-    model = AttributionModel.load(settings.model)
-    nlp = load_nlp(settings.nlp_package)
-    docs = parse_many(nlp, (a.text for a in articles), settings.batch_size)
+    nlp = pipeline.load_nlp(settings)
+    docs = pipeline.parse((a.text for a in articles), nlp, settings)
     return {
-        gold.id: [_spans_json(p) for p in model.predict(doc)]
-        for gold, doc in zip(articles, docs, strict=True)
+        gold.id: [_spans_json(p) for p in predicted]
+        for gold, predicted in zip(articles, pipeline.model_predictions(docs, settings), strict=True)
     }
 
 

@@ -1,23 +1,24 @@
 """Stage ② read: the entry points that turn text, files and folders into Pages.
 
-Formats are chosen by file name (``.txt``/``.text``/``.md`` text, ``.html``/``.htm``/``.xhtml``
-HTML, ``.jsonl``/``.jsonl.gz`` JSONL, ``.warc``/``.warc.gz`` WARC), and by sniffing the bytes for
-a single file with another name. Bad input is an InputError naming the file and the problem;
-inside a folder, JSONL or WARC a bad item becomes a Failure and reading goes on.
+Formats are chosen by file name, from the one table in ``ingest/formats.py`` (text, HTML, JSONL
+including ``.ndjson``, WARC), and by sniffing the bytes for a single file with another name. Bad
+input is an InputError naming the file and the problem; inside a folder, JSONL or WARC a bad item
+becomes a Failure and reading goes on.
 """
 
 from __future__ import annotations
 
 import logging
-import os
 import re
 from collections.abc import Iterator
 from pathlib import Path
 
 from ontherecord.errors import InputError
+from ontherecord.ingest import formats
 from ontherecord.ingest.decoding import check_file, declared_charset, decode, normalize_newlines, read_bytes
 from ontherecord.ingest.html import page_from_html
 from ontherecord.ingest.jsonl import iter_jsonl
+from ontherecord.ingest.warc import iter_warc
 from ontherecord.model import Failure, Page
 from ontherecord.settings import Settings
 
@@ -25,18 +26,6 @@ __all__ = ["iter_jsonl", "read_file", "read_path", "read_text"]
 
 logger = logging.getLogger(__name__)
 
-_SUFFIXES = {
-    ".jsonl.gz": "jsonl",
-    ".jsonl": "jsonl",
-    ".warc.gz": "warc",
-    ".warc": "warc",
-    ".html": "html",
-    ".htm": "html",
-    ".xhtml": "html",
-    ".txt": "text",
-    ".text": "text",
-    ".md": "text",
-}
 _HTML_START = re.compile(
     rb"^\s*(<\?xml[^>]*>\s*)?(<!--.*?-->\s*)*<(!doctype\s+html|html|head|body)\b", re.IGNORECASE | re.DOTALL
 )
@@ -46,21 +35,11 @@ _SNIFF_BYTES = 4096
 _MIN_SNIFFED_TAGS = 3
 
 
-def _format_of(path: Path) -> tuple[str | None, str]:
-    """(format, article id from the name) for a path; format None when the name does not say."""
-    name = path.name
-    lower = name.lower()
-    for suffix, kind in _SUFFIXES.items():
-        if lower.endswith(suffix) and len(name) > len(suffix):
-            return kind, name[: -len(suffix)]
-    return None, path.stem
-
-
 def _sniff(data: bytes) -> str:
     head = data[:_SNIFF_BYTES]
     if _HTML_START.match(head) or len(_HTML_TAGS.findall(head)) >= _MIN_SNIFFED_TAGS:
-        return "html"
-    return "text"
+        return formats.HTML
+    return formats.TEXT
 
 
 def read_text(text: str, id: str = "text", origin: str = "<text>") -> Page:
@@ -81,8 +60,11 @@ def read_text(text: str, id: str = "text", origin: str = "<text>") -> Page:
 
 
 def _read_article(path: Path, settings: Settings, article_id: str | None = None) -> Page:
-    kind, name_id = _format_of(path)
-    if kind in ("jsonl", "warc"):
+    kind, name_id = formats.split_name(path.name)
+    if kind == formats.PARQUET:
+        check_file(path)
+        raise InputError(str(path), "a Parquet file holds rows of articles; read it with `ontherecord spark`")
+    if kind in formats.CONTAINERS:
         check_file(path)
         raise InputError(
             str(path),
@@ -92,7 +74,7 @@ def _read_article(path: Path, settings: Settings, article_id: str | None = None)
     kind = kind or _sniff(data)
     origin = str(path)
     article_id = article_id or name_id
-    if kind == "html":
+    if kind == formats.HTML:
         html = decode(data, origin, declared=declared_charset(data))
         return page_from_html(html, id=article_id, origin=origin)
     return Page(id=article_id, text=decode(data, origin), origin=origin, format="text")
@@ -112,48 +94,41 @@ def read_file(path: Path, settings: Settings) -> Page:
 
     Raises:
         InputError: missing file, a directory, larger than ``max_article_bytes`` (checked before
-            reading), empty or whitespace-only, binary, a JSONL/WARC file, or HTML without article text.
+            reading), empty or whitespace-only, binary, a JSONL/WARC/Parquet file, or HTML without article text.
     """
     return _read_article(Path(path), settings)
 
 
 def _iter_folder(folder: Path) -> Iterator[tuple[Path, str, str]]:
-    """(path, format, id relative to the folder) for each readable file, sorted, hidden ones skipped."""
+    """(path, format, id relative to the folder) for each article file, sorted (see ``formats.walk``)."""
     found: list[tuple[str, Path, str]] = []
     skipped = 0
-    for root, dirs, files in os.walk(folder):
-        dirs[:] = [d for d in dirs if not d.startswith(".")]
-        for name in files:
-            if name.startswith("."):
-                continue
-            path = Path(root, name)
-            kind, name_id = _format_of(path)
-            if kind is None:
-                skipped += 1
-                continue
-            relative = path.relative_to(folder).parent / name_id
-            found.append((relative.as_posix(), path, kind))
+    for path, kind in formats.walk(folder):
+        if kind not in formats.READABLE:
+            skipped += 1
+            continue
+        relative = path.relative_to(folder).parent / formats.split_name(path.name)[1]
+        found.append((relative.as_posix(), path, kind))
     if skipped:
-        logger.info("%s: skipped %d files that are not text, HTML, JSONL or WARC", folder, skipped)
+        logger.info("%s: skipped %d files that are not articles (text, HTML, JSONL or WARC)", folder, skipped)
     for article_id, path, kind in sorted(found, key=lambda item: item[1].relative_to(folder).as_posix()):
         yield path, kind, article_id
 
 
 def _iter_container(path: Path, kind: str, settings: Settings) -> Iterator[Page | Failure]:
-    if kind == "jsonl":
+    if kind == formats.JSONL:
         yield from iter_jsonl(path, settings)
     else:
-        from ontherecord.ingest.warc import iter_warc
-
         yield from iter_warc(path, settings)
 
 
 def read_path(path: str | Path, settings: Settings) -> Iterator[Page | Failure]:
     """Read every article under a path: one file, a JSONL or WARC file, or a folder of them.
 
-    A folder is walked recursively in sorted order, skipping hidden files and folders and files of
-    other types; the id of a file found there is its path relative to the folder, without the
-    extension (``2016/axelrod``). A single file's id is its name without the extension.
+    A folder is walked recursively in sorted order, skipping hidden files and folders, files of
+    other types and the folder's README or licence (``formats.walk``); the id of a file found
+    there is its path relative to the folder, without the extension (``2016/axelrod``). A single
+    file's id is its name without the extension.
 
     Args:
         path: A file or a folder.
@@ -170,15 +145,15 @@ def read_path(path: str | Path, settings: Settings) -> Iterator[Page | Failure]:
     if not path.exists():
         raise InputError(str(path), "no such file or directory")
     if not path.is_dir():
-        kind, _ = _format_of(path)
-        if kind in ("jsonl", "warc"):
+        kind = formats.format_of(path)
+        if kind in formats.CONTAINERS:
             yield from _iter_container(path, kind, settings)
         else:
             yield _read_article(path, settings)
         return
     for file, kind, article_id in _iter_folder(path):
         try:
-            if kind in ("jsonl", "warc"):
+            if kind in formats.CONTAINERS:
                 yield from _iter_container(file, kind, settings)
             else:
                 yield _read_article(file, settings, article_id)

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import spacy
-
 from conftest import SEED
+
+# Registers the "ontherecord" factory by the decorator, so these tests do not depend on the installed
+# spacy_factories entry point (which names the module of whatever checkout was pip-installed).
+import ontherecord.spacy_component
 
 
 def test_component_sets_attributions_on_the_doc() -> None:
@@ -26,3 +29,15 @@ def test_component_reads_a_whole_article() -> None:
     names = {s.name for s in doc._.record.sources}
     assert {"Pavel Kulazhanka", "Vadim Prokopiev", "Sergey Bulba"} <= names
     assert len(doc._.quotes) == len(doc._.record.attributions) > 10
+
+
+def test_the_entry_point_names_the_component_module() -> None:
+    import tomllib
+
+    from conftest import REPO
+
+    project = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))
+    target = project["project"]["entry-points"]["spacy_factories"]["ontherecord"]
+    module, _, function = target.partition(":")
+    assert module == ontherecord.spacy_component.__name__
+    assert getattr(ontherecord.spacy_component, function) is ontherecord.spacy_component.make_attribution_component

@@ -1,4 +1,4 @@
-"""Attribution ④ (learned): train the two-stage CRF on a PolNeAR-layout corpus and write a model directory.
+"""Training: fit the attribution stage's two-stage CRF on a PolNeAR-layout corpus and write a model directory.
 
 Parses the corpus once (optionally cached as a spaCy DocBin keyed by pipeline and corpus hash),
 turns gold spans into token labels, trains the cue tagger and the span tagger with crfsuite
@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from ontherecord import __version__
 from ontherecord.attribution.learned import (
     CUE_FILE,
     CUE_TABLES,
@@ -43,6 +44,8 @@ from ontherecord.attribution.learned_features import (
 )
 from ontherecord.corpus.polnear import GoldArticle, corpus_hash, load_split
 from ontherecord.evaluation.metrics import normalize_fragments, score_documents
+from ontherecord.pipeline import load_nlp
+from ontherecord.settings import Settings
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -327,11 +330,8 @@ def train_command(
     """
     import spacy
 
-    from ontherecord import __version__
-    from ontherecord.nlp.pipeline import load_nlp
-
     started = time.perf_counter()
-    nlp = load_nlp(nlp_package)
+    nlp = load_nlp(Settings(nlp_package=nlp_package))
     train_articles = load_split(corpus)
     train_hash = corpus_hash(corpus)
     progress(f"parsing {len(train_articles)} training articles")
