@@ -21,10 +21,12 @@ TEXT = "Headline\n\nThe mayor said on Tuesday that the bridge would reopen next 
 def stages(monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
     """The four stages after parsing, replaced by trivial ones a test can make fail."""
     calls: dict[str, Any] = {
-        "extract": lambda article, doc, settings: [],
-        "resolve": lambda article, doc, attributions, notes: SimpleNamespace(attributions=[], notes=[], sources=[]),
-        "qualify": lambda article, doc, attributions: [],
-        "rely": lambda article, doc, resolution, attributions: [],
+        "extract": lambda article, doc, layout, settings: [],
+        "resolve": lambda article, doc, layout, attributions, notes: SimpleNamespace(
+            attributions=[], notes=[], sources=[]
+        ),
+        "qualify": lambda article, doc, layout, attributions: [],
+        "rely": lambda article, doc, layout, resolution, attributions: [],
     }
     names = {"extract": "extract_attributions", "resolve": "resolve", "qualify": "attach_qualifiers", "rely": "rely"}
     for stage, name in names.items():

@@ -10,7 +10,7 @@ from ledger.ledger_builders import follow_up_record, ledger_params, open_fresh_l
 from sqlalchemy import create_engine, text
 
 from ontherecord.cli import cli, main
-from ontherecord.ledger import Ledger
+from ontherecord.archive import Ledger
 from ontherecord.ledger.engine import normalize_url
 
 

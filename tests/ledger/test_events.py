@@ -13,7 +13,8 @@ from ledger.ledger_builders import follow_up_record, open_fresh_ledger, pg_url, 
 from sqlalchemy import create_engine, insert, select, text
 
 from ontherecord.errors import LedgerError
-from ontherecord.ledger import Ledger, repo, schema
+from ontherecord.archive import Ledger
+from ontherecord.ledger import repo, schema
 from ontherecord.ledger.engine import normalize_url
 from ontherecord.ledger.events import GENESIS, append_event, entry_hash
 from ontherecord.ledger.migrations import LEDGER_MIGRATIONS, Migrations
@@ -302,7 +303,7 @@ def test_a_sqlite_export_keeps_a_verifiable_chain(tmp_path) -> None:  # type: ig
 
 def _flag_many(url: str, which: int, rounds: int, start) -> None:  # type: ignore[no-untyped-def]
     # Module level, so the "spawn" start method can run it in a fresh process.
-    from ontherecord.ledger import Ledger
+    from ontherecord.archive import Ledger
 
     start.wait(60)
     with Ledger(url) as ledger:
