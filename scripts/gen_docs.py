@@ -27,7 +27,8 @@ def cli_reference() -> str:
         "```",
     ]
     for name in sorted(cli.commands):
-        parts += ["", f"## ontherecord {name}", "", "```", _help(cli.commands[name], f"ontherecord {name}"), "```"]
+        usage = _help(cli.commands[name], f"ontherecord {name}")
+        parts += ["", f"## ontherecord {name}", "", "```", usage, "```"]
     return "\n".join(parts) + "\n"
 
 

@@ -21,7 +21,7 @@ from ontherecord.attribution.direct import find_direct, find_labelled
 from ontherecord.attribution.indirect import find_indirect
 from ontherecord.attribution.rules import kind_of, to_attribution
 from ontherecord.errors import ModelError
-from ontherecord.model.attribution import Attribution, AttributionKind
+from ontherecord.model.attribution import Attribution
 from ontherecord.model.spans import CharSpan, Spans, spans_overlap
 
 if TYPE_CHECKING:

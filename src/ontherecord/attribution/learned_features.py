@@ -314,7 +314,7 @@ def span_keys(
     rp = side * np.uint64(16) + np.searchsorted(_DIST_EDGES, dist).astype(np.uint64) + np.uint64(1)
     so = (np.clip(a.sent[tok] - a.sent[heads], -3, 5) + 10).astype(np.uint64)
     po = (np.clip(a.para[tok] - a.para[heads], -2, 2) + 10).astype(np.uint64)
-    rt = np.concatenate([_routes(a, c0, c1, w0, w1) for (c0, c1), (w0, w1) in zip(cues, wins)])
+    rt = np.concatenate([_routes(a, c0, c1, w0, w1) for (c0, c1), (w0, w1) in zip(cues, wins, strict=True)])
     cue_lemmas = []
     for c0, c1 in cues:
         key = a.lemma[c0 : c0 + 1]
@@ -363,7 +363,7 @@ def span_keys(
         "tb": tb,
         "tbs": comb(tb, side),
     }
-    offsets = [(int(r), w0, w1) for r, (w0, w1) in zip(first_row, wins)]
+    offsets = [(int(r), w0, w1) for r, (w0, w1) in zip(first_row, wins, strict=True)]
     return SpanBatch(keys, offsets)
 
 

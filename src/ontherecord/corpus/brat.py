@@ -20,7 +20,8 @@ ROLES = ("source", "cue", "content")
 _ROLE_DIGITS = re.compile(r"\d+$")
 _TEXTBOUND = re.compile(r"^(T\d+)\t(\S+) ([0-9; ]+)\t(.*)$", re.DOTALL)
 _EVENT = re.compile(r"^(E\d+)\t(\S+):(\S+)((?: \S+:\S+)*)(\s*)$")
-# Any other standoff line brat knows: relations (R), attributes (A/M), equivalences (*), notes (#), normalisations (N).
+# Any other standoff line brat knows: relations (R), attributes (A/M), equivalences (*), notes (#),
+# normalisations (N).
 _OTHER = re.compile(r"^([TERAMN#*]\d*)\t")
 
 

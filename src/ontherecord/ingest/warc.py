@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from ontherecord.errors import InputError
-from ontherecord.ingest.decoding import check_file, decode, declared_charset, too_big
+from ontherecord.ingest.decoding import check_file, declared_charset, decode, too_big
 from ontherecord.ingest.html import page_from_html
 from ontherecord.model import Failure, Page
 from ontherecord.settings import Settings

@@ -47,7 +47,7 @@ _VIEWS = {
                (SELECT f.status FROM flags f WHERE f.source_id = so.id ORDER BY f.id DESC LIMIT 1) AS status,
                (SELECT f.reason FROM flags f WHERE f.source_id = so.id ORDER BY f.id DESC LIMIT 1) AS flag_reason
         FROM sources so
-    """,
+    """,  # noqa: E501 -- view SQL as stored in users' copies; rewrapping would change their schema text
     "sentences_resting_on_sources": """
         SELECT r.article_id, av.title, se.position AS sentence, se.text, r.how,
                ars.name AS source_name, r.canonical_id
