@@ -97,7 +97,8 @@ class BratAttribution:
     type: str = "Attribution"
 
     def role(self, name: str) -> Spans:
-        return getattr(self, name)
+        spans: Spans = getattr(self, name)
+        return spans
 
 
 def parse_ann(text: str) -> BratDocument:
@@ -144,7 +145,7 @@ def _parse_line(line: str) -> Entry:
     m = _EVENT.match(line)
     if m:
         args = tuple(tuple(a.split(":", 1)) for a in m.group(4).split())
-        return Event(m.group(1), m.group(2), m.group(3), args, m.group(5))  # type: ignore[arg-type]
+        return Event(m.group(1), m.group(2), m.group(3), args, m.group(5))
     return OtherLine(line)
 
 

@@ -7,6 +7,7 @@ plus views that put the text of each span beside its attribution and a status be
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import Connection, create_engine, insert, select
 
@@ -72,7 +73,7 @@ def copy_to_sqlite(conn: Connection, path: Path) -> dict[str, int]:
             schema.metadata.create_all(out)
             for table in schema.metadata.sorted_tables:
                 n = 0
-                batch: list[dict] = []
+                batch: list[dict[str, Any]] = []
                 for row in conn.execution_options(yield_per=_CHUNK).execute(select(table)).mappings():
                     batch.append(dict(row))
                     if len(batch) >= _CHUNK:
