@@ -21,5 +21,12 @@ demo: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python scripts/test_services.py -- $(BIN)/python -m pytest $(PYTEST_ARGS)
 
+# The gates of issue 11 item 8: ruff (rules in pyproject.toml; `ruff format` is not run on the tree),
+# mypy strict on src/, and the import-linter layer contracts (docs/architecture.md).
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/mypy
+	$(BIN)/lint-imports --no-cache
+
 clean:
 	rm -rf $(VENV) build dist src/*.egg-info .pytest_cache

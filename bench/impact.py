@@ -43,8 +43,13 @@ SPEAKERS = 8  # distinct people quoted per article, five quotes each
 PEOPLE = 50_000
 BATCH = 500
 
-_FIRST = "Ana Ben Carla Dmitri Elena Farid Grace Hector Irina Jonas Kemal Lena Marek Nadia Omar Petra Rafael Sofia Tomas Ulla".split()
-_SYLLABLES = "ar bel cor dan el fen gar hol is jan kel lor mar nov or pel quin ros sar tel ul ven wes yor zan".split()
+_FIRST = (
+    "Ana Ben Carla Dmitri Elena Farid Grace Hector Irina Jonas Kemal Lena Marek Nadia Omar Petra Rafael "
+    "Sofia Tomas Ulla"
+).split()
+_SYLLABLES = (
+    "ar bel cor dan el fen gar hol is jan kel lor mar nov or pel quin ros sar tel ul ven wes yor zan"
+).split()
 _CLAIMS = [
     "the budget would be balanced by the end of next year",
     "nobody in the department had been told about the contract",

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
@@ -60,7 +61,7 @@ def _coerce(name: str, raw: str) -> Any:
     return raw or None
 
 
-def load_settings(path: str | Path | None = None, env: dict[str, str] | None = None) -> Settings:
+def load_settings(path: str | Path | None = None, env: Mapping[str, str] | None = None) -> Settings:
     """Defaults, then the TOML file at ``path`` (if given), then ``ONTHERECORD_<NAME>`` variables."""
     values: dict[str, Any] = {}
     names = {f.name for f in fields(Settings)}

@@ -99,9 +99,8 @@ class Context:
         such a quote ends is unknown, so content built across it would be a guess."""
         text = self.text
         for i in range(span.start, span.end):
-            if text[i] in DOUBLE_MARKS or text.startswith("''", i):
-                if self.quote_covering(i) is None:
-                    return True
+            if (text[i] in DOUBLE_MARKS or text.startswith("''", i)) and self.quote_covering(i) is None:
+                return True
         return False
 
     def quote_covering(self, char: int) -> Quote | None:

@@ -80,9 +80,12 @@ class Lexicon:
         if verb.i + 1 >= len(doc):
             return None
         prep = doc[verb.i + 1]
-        if prep.dep_ == "prep" and prep.head.i == verb.i:
-            if f"{verb.lemma_.lower()} {prep.lower_}" in self.speech:
-                return prep
+        if (
+            prep.dep_ == "prep"
+            and prep.head.i == verb.i
+            and f"{verb.lemma_.lower()} {prep.lower_}" in self.speech
+        ):
+            return prep
         return None
 
     def tags(self, token: Token) -> frozenset[str]:

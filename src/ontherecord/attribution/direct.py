@@ -297,9 +297,12 @@ def _leading(ctx: Context, n: int) -> Candidate | None:
             # "Trump boomed: “…”": before a colon and a quote any verb with a subject is the
             # cue, listed or not.
             prev = tokens[-2]
-            if prev.pos_ == "VERB" and prev.i not in ctx.used_cues:
-                if any(c.dep_ == "nsubj" for c in prev.children):
-                    verb = prev
+            if (
+                prev.pos_ == "VERB"
+                and prev.i not in ctx.used_cues
+                and any(c.dep_ == "nsubj" for c in prev.children)
+            ):
+                verb = prev
     elif "clause" in ctx.lexicon.tags(last) and not ctx.in_quote(last):
         # Only a verb of saying takes a bare quote as its words ("said “…”"); "calls “hell”"
         # names something with the speaker's word: a mixed attribution, left to the indirect rules.

@@ -13,7 +13,7 @@ from __future__ import annotations
 import functools
 import logging
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from ontherecord.attribution.candidate import Candidate
 from ontherecord.attribution.context import Context
@@ -21,7 +21,7 @@ from ontherecord.attribution.direct import find_direct, find_labelled
 from ontherecord.attribution.indirect import find_indirect
 from ontherecord.attribution.rules import kind_of, to_attribution
 from ontherecord.errors import ModelError
-from ontherecord.model.attribution import Attribution, AttributionKind
+from ontherecord.model.attribution import Attribution
 from ontherecord.model.spans import CharSpan, Spans, spans_overlap
 from ontherecord.nlp.layout import ArticleLayout
 
@@ -35,12 +35,16 @@ log = logging.getLogger(__name__)
 
 
 class Prediction(Protocol):
-    """What the trained model returns for one attribution."""
+    """What the trained model returns for one attribution (read-only, so frozen dataclasses fit)."""
 
-    cue: Spans
-    source: Spans
-    content: Spans
-    confidence: float
+    @property
+    def cue(self) -> Spans: ...
+    @property
+    def source(self) -> Spans: ...
+    @property
+    def content(self) -> Spans: ...
+    @property
+    def confidence(self) -> float: ...
 
 
 class AttributionPredictor(Protocol):
@@ -59,11 +63,11 @@ def load_model(path: str | None = None) -> AttributionPredictor | None:
     try:
         from ontherecord.attribution.learned import AttributionModel
 
-        model: Any = AttributionModel.load(path)
+        model = AttributionModel.load(path)
     except (ModelError, ImportError) as exc:
         log.warning("attribution model unavailable (%s); using rules only", exc)
         return None
-    return model  # type: ignore[no-any-return]
+    return model
 
 
 def merge(

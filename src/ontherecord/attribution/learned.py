@@ -12,7 +12,7 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -79,7 +79,7 @@ class AttributionModel:
     """
 
     path: Path
-    metadata: dict
+    metadata: dict[str, Any]
     window: tuple[int, int]
     cue_crf: CompiledCRF = field(repr=False)
     span_crf: CompiledCRF = field(repr=False)

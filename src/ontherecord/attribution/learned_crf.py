@@ -41,7 +41,8 @@ class CompiledCRF:
         cls, labels: tuple[str, ...], transitions: np.ndarray, tables: dict[str, dict[int, np.ndarray]]
     ) -> CompiledCRF:
         templates = tuple(sorted(tables))
-        all_keys, all_rows = [], []
+        all_keys: list[np.ndarray] = []
+        all_rows: list[np.ndarray] = []
         for t, name in enumerate(templates):
             rows = tables[name]
             k = np.array(sorted(rows), dtype=np.uint64)
@@ -63,7 +64,8 @@ class CompiledCRF:
         tids = np.array([_tid(t) for t in range(len(self.templates))], dtype=np.uint64)
         flat = comb(np.broadcast_to(tids[:, None], stacked.shape), stacked).ravel()
         pos = self._hash.find(flat, missing=len(self.weights) - 1)
-        return self.weights[pos].reshape(len(self.templates), rows, -1).sum(axis=0)
+        scores: np.ndarray = self.weights[pos].reshape(len(self.templates), rows, -1).sum(axis=0)
+        return scores
 
     def decode(self, emissions: np.ndarray, segments: list[tuple[int, int]]) -> np.ndarray:
         """Best label per row (Viterbi), each ``(start, stop)`` row segment one sequence.

@@ -95,7 +95,8 @@ def doc_arrays(doc: Doc) -> DocArrays:
 
     n = len(doc)
     h = doc.to_array([LOWER, LEMMA, POS, DEP])
-    ints = doc.to_array(
+    # Annotated wide: to_array is stubbed as float64, and the view below makes it int64.
+    ints: np.ndarray = doc.to_array(
         [HEAD, IDX, LENGTH, SENT_START, IS_QUOTE, IS_TITLE, IS_UPPER, IS_DIGIT, IS_ALPHA, IS_SPACE]
     )
     ints = ints.view(np.int64).reshape(n, -1)
@@ -141,7 +142,7 @@ def doc_arrays(doc: Doc) -> DocArrays:
     shape[ints[:, 7] == 1] = 3
     shape[ints[:, 6] == 1] = 2
     shape[ints[:, 5] == 1] = 1
-    from spacy.strings import hash_string
+    from spacy.strings import hash_string  # type: ignore[attr-defined]  # cpdef, absent from strings.pyi
 
     commas = np.cumsum(h[:, 0] == np.uint64(hash_string(",")))
     # Walk every token up to just below its root (the tree depth is small; cap it regardless).
@@ -160,7 +161,7 @@ def doc_arrays(doc: Doc) -> DocArrays:
 
 def _child_flags(a: DocArrays, labels: tuple[str, ...]) -> np.ndarray:
     """1-based flag per token: 2 if it has a child with one of ``labels``, else 1."""
-    from spacy.strings import hash_string
+    from spacy.strings import hash_string  # type: ignore[attr-defined]  # cpdef, absent from strings.pyi
 
     wanted = np.array([hash_string(x) for x in labels], dtype=np.uint64)
     flag = np.ones(a.n, dtype=np.uint64)
@@ -242,7 +243,7 @@ def _routes(a: DocArrays, c0: int, c1: int, w0: int, w1: int) -> np.ndarray:
     s = int(a.sent[ch])
     s0, s1 = (int(x) for x in a.sent_bounds[s])
     lo, hi = max(s0, w0), min(s1, w1)
-    anc = []
+    anc: list[int] = []
     k = ch
     while int(a.head[k]) != k and len(anc) < _ROUTE_DEPTH:
         k = int(a.head[k])
@@ -314,7 +315,7 @@ def span_keys(
     rp = side * np.uint64(16) + np.searchsorted(_DIST_EDGES, dist).astype(np.uint64) + np.uint64(1)
     so = (np.clip(a.sent[tok] - a.sent[heads], -3, 5) + 10).astype(np.uint64)
     po = (np.clip(a.para[tok] - a.para[heads], -2, 2) + 10).astype(np.uint64)
-    rt = np.concatenate([_routes(a, c0, c1, w0, w1) for (c0, c1), (w0, w1) in zip(cues, wins)])
+    rt = np.concatenate([_routes(a, c0, c1, w0, w1) for (c0, c1), (w0, w1) in zip(cues, wins, strict=True)])
     cue_lemmas = []
     for c0, c1 in cues:
         key = a.lemma[c0 : c0 + 1]
@@ -363,7 +364,7 @@ def span_keys(
         "tb": tb,
         "tbs": comb(tb, side),
     }
-    offsets = [(int(r), w0, w1) for r, (w0, w1) in zip(first_row, wins)]
+    offsets = [(int(r), w0, w1) for r, (w0, w1) in zip(first_row, wins, strict=True)]
     return SpanBatch(keys, offsets)
 
 

@@ -51,7 +51,8 @@ def evaluate_cli(
     exact, overlap, overlap_union and partial precision/recall/F1 per role and whole attribution.
     """
     from ontherecord.evaluation.metrics import format_table
-    from ontherecord.evaluation.runner import evaluate, write_predictions as write_jsonl
+    from ontherecord.evaluation.runner import evaluate
+    from ontherecord.evaluation.runner import write_predictions as write_jsonl
 
     if rules_only and model_only:
         raise click.UsageError("--rules-only and --model-only exclude each other")

@@ -1,1 +1,2 @@
-"""Corpus: annotated article collections (brat standoff, PolNeAR splits) read and written for training and evaluation."""
+"""Corpus: annotated article collections (brat standoff, PolNeAR splits), read and written for training
+and evaluation."""

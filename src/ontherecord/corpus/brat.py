@@ -20,7 +20,8 @@ ROLES = ("source", "cue", "content")
 _ROLE_DIGITS = re.compile(r"\d+$")
 _TEXTBOUND = re.compile(r"^(T\d+)\t(\S+) ([0-9; ]+)\t(.*)$", re.DOTALL)
 _EVENT = re.compile(r"^(E\d+)\t(\S+):(\S+)((?: \S+:\S+)*)(\s*)$")
-# Any other standoff line brat knows: relations (R), attributes (A/M), equivalences (*), notes (#), normalisations (N).
+# Any other standoff line brat knows: relations (R), attributes (A/M), equivalences (*), notes (#),
+# normalisations (N).
 _OTHER = re.compile(r"^([TERAMN#*]\d*)\t")
 
 
@@ -96,7 +97,8 @@ class BratAttribution:
     type: str = "Attribution"
 
     def role(self, name: str) -> Spans:
-        return getattr(self, name)
+        spans: Spans = getattr(self, name)
+        return spans
 
 
 def parse_ann(text: str) -> BratDocument:
@@ -143,7 +145,7 @@ def _parse_line(line: str) -> Entry:
     m = _EVENT.match(line)
     if m:
         args = tuple(tuple(a.split(":", 1)) for a in m.group(4).split())
-        return Event(m.group(1), m.group(2), m.group(3), args, m.group(5))  # type: ignore[arg-type]
+        return Event(m.group(1), m.group(2), m.group(3), args, m.group(5))
     return OtherLine(line)
 
 

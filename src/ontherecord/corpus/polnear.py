@@ -1,4 +1,5 @@
-"""Corpus: a PolNeAR-layout split folder (``text/*.txt`` + ``attributions/*_<annotator>.ann``) as gold articles.
+"""Corpus: a PolNeAR-layout split folder (``text/*.txt`` + ``attributions/*_<annotator>.ann``) as gold
+articles.
 
 The annotator chosen for multiply-annotated articles is the one the project's scorer
 (``shared/tools/attrib_eval/score.py``) chooses, so training, evaluation and scoring see the same gold.

@@ -11,6 +11,7 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Any
 
 ROLES = ("source", "cue", "content")
 MODES = ("exact", "overlap", "overlap_union", "partial")
@@ -172,7 +173,7 @@ def score_documents(
     preds: Mapping[str, Sequence[RawAttribution]],
     normalize: bool = True,
     unit: str = "token",
-) -> dict:
+) -> dict[str, Any]:
     """Score predictions against gold, micro-averaged over all documents.
 
     Args:
@@ -232,7 +233,7 @@ def score_documents(
         add(("overlap", "attribution"), tot_ov, tot_p, tot_ov, tot_g)
         add(("overlap_union", "attribution"), tot_u[0], tot_u[1], tot_u[0], tot_u[2])
 
-    results: dict = {
+    results: dict[str, Any] = {
         "n_docs": len(docs),
         "n_docs_without_prediction_line": len(missing),
         "n_prediction_ids_not_in_gold": len(unknown),
@@ -258,22 +259,25 @@ def score_documents(
     return results
 
 
-def format_table(res: Mapping) -> str:
+def format_table(res: Mapping[str, Any]) -> str:
     """The scorer's text table: one line per mode and role with P, R, F1."""
     lines = [
-        "docs: %d (no prediction line: %d; unknown prediction ids: %d)"
-        % (res["n_docs"], res["n_docs_without_prediction_line"], res["n_prediction_ids_not_in_gold"]),
-        "attributions: gold %d, predicted %d; normalize=%s; overlap unit=%s"
-        % (res["n_gold_attributions"], res["n_pred_attributions"], res["normalize"], res["overlap_unit"]),
+        "docs: {:d} (no prediction line: {:d}; unknown prediction ids: {:d})".format(
+            res["n_docs"], res["n_docs_without_prediction_line"], res["n_prediction_ids_not_in_gold"]
+        ),
+        "attributions: gold {:d}, predicted {:d}; normalize={!s}; overlap unit={!s}".format(
+            res["n_gold_attributions"], res["n_pred_attributions"], res["normalize"], res["overlap_unit"]
+        ),
         "",
-        "%-13s %-12s %7s %7s %7s" % ("mode", "role", "P", "R", "F1"),
+        "{:<13} {:<12} {:>7} {:>7} {:>7}".format("mode", "role", "P", "R", "F1"),
     ]
     for mode in MODES:
         for role in REPORT_ROLES:
             m = res["metrics"].get(mode, {}).get(role)
             if m is not None:
                 lines.append(
-                    "%-13s %-12s %7.4f %7.4f %7.4f"
-                    % (mode, role, m["precision"], m["recall"], m["f1"])
+                    "{!s:<13} {!s:<12} {:7.4f} {:7.4f} {:7.4f}".format(
+                        mode, role, m["precision"], m["recall"], m["f1"]
+                    )
                 )
     return "\n".join(lines)

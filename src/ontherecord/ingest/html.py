@@ -9,15 +9,19 @@ from __future__ import annotations
 
 import copy
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from ontherecord.errors import InputError
 from ontherecord.model import Page
+
+if TYPE_CHECKING:
+    from trafilatura.settings import Extractor
 
 NO_ARTICLE = "no article text found in the HTML"
 
 
 @lru_cache(maxsize=1)
-def _options():  # type: ignore[no-untyped-def]
+def _options() -> Extractor:
     # Built once: an Extractor reads trafilatura's config and computes its date limits.
     from trafilatura.settings import Extractor
 
@@ -64,6 +68,7 @@ def page_from_html(
         InputError: trafilatura found no article text in the page.
     """
     from trafilatura import bare_extraction
+    from trafilatura.settings import Document
 
     options = copy.copy(_options())
     options.url = url
@@ -72,9 +77,10 @@ def page_from_html(
         document = bare_extraction(html, options=options)
     except Exception as exc:  # lxml/trafilatura on markup they cannot build a tree from
         raise InputError(origin, f"cannot parse the HTML ({type(exc).__name__}: {exc})") from None
-    text = getattr(document, "text", None) if document is not None else None
+    # A Document, or None when trafilatura finds no article (a dict only when asked for one).
+    text = document.text if isinstance(document, Document) else None
     lines = [line.strip() for line in (text or "").split("\n") if line.strip()]
-    if not lines:
+    if not lines or not isinstance(document, Document):
         raise InputError(origin, NO_ARTICLE)
     page_url = url or document.url
     return Page(

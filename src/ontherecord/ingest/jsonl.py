@@ -8,11 +8,12 @@ for that line (origin ``path:lineno``) and reading goes on.
 from __future__ import annotations
 
 import gzip
+import io
 import json
 import zlib
 from collections.abc import Iterator
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 from ontherecord.errors import InputError
 from ontherecord.ingest.decoding import check_file, normalize_newlines, too_big
@@ -23,7 +24,7 @@ from ontherecord.settings import Settings
 _OPTIONAL_FIELDS = ("url", "title", "published", "author")
 
 
-def _open(path: Path) -> IO[bytes]:
+def _open(path: Path) -> io.BufferedIOBase:
     if path.name.endswith(".gz"):
         return gzip.open(path, "rb")
     return path.open("rb")

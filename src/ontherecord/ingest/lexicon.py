@@ -7,7 +7,7 @@ sites without touching code; each file opens with a provenance comment.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from functools import cache
 from importlib import resources
 
 _PACKAGE = "ontherecord.resources"
@@ -18,7 +18,7 @@ def _lines(name: str) -> list[str]:
     return [line.strip() for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#")]
 
 
-@lru_cache(maxsize=None)
+@cache
 def load_patterns(name: str) -> tuple[re.Pattern[str], ...]:
     """One compiled, case-insensitive regex per non-comment line of a resource file.
 
@@ -31,7 +31,7 @@ def load_patterns(name: str) -> tuple[re.Pattern[str], ...]:
     return tuple(re.compile(line, re.IGNORECASE) for line in _lines(name))
 
 
-@lru_cache(maxsize=None)
+@cache
 def load_labelled_patterns(name: str) -> tuple[tuple[str, re.Pattern[str]], ...]:
     """``LABEL REGEX`` lines of a resource file as (label, compiled case-insensitive regex) pairs.
 

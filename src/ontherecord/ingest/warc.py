@@ -11,9 +11,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from ontherecord.errors import InputError
-from ontherecord.ingest.decoding import check_file, decode, declared_charset, too_big
+from ontherecord.ingest.decoding import check_file, declared_charset, decode, too_big
 from ontherecord.ingest.html import page_from_html
 from ontherecord.model import Failure, Page
 from ontherecord.settings import Settings
@@ -23,7 +24,8 @@ _CHARSET = re.compile(r"charset\s*=\s*[\"']?([A-Za-z0-9_.:-]+)", re.IGNORECASE)
 _ARTICLE_RECORDS = ("response", "resource")
 
 
-def _archive_iterator(path: Path):  # type: ignore[no-untyped-def]
+# warcio ships no types: its ArchiveIterator class and the records it yields are Any here.
+def _archive_iterator(path: Path) -> Any:
     try:
         from warcio.archiveiterator import ArchiveIterator
     except ImportError:
@@ -33,13 +35,13 @@ def _archive_iterator(path: Path):  # type: ignore[no-untyped-def]
     return ArchiveIterator
 
 
-def _content_type(record) -> str:  # type: ignore[no-untyped-def]
+def _content_type(record: Any) -> str:
     if record.rec_type == "response" and record.http_headers is not None:
         return record.http_headers.get_header("Content-Type") or ""
     return record.rec_headers.get_header("Content-Type") or ""
 
 
-def _is_article(record) -> bool:  # type: ignore[no-untyped-def]
+def _is_article(record: Any) -> bool:
     if record.rec_type not in _ARTICLE_RECORDS:
         return False
     if record.rec_type == "response":
@@ -49,7 +51,7 @@ def _is_article(record) -> bool:  # type: ignore[no-untyped-def]
     return _content_type(record).split(";")[0].strip().lower() in _HTML_TYPES
 
 
-def _page(record, uri: str, settings: Settings) -> Page:  # type: ignore[no-untyped-def]
+def _page(record: Any, uri: str, settings: Settings) -> Page:
     length = record.rec_headers.get_header("Content-Length")
     if length and length.isdigit() and int(length) > settings.max_article_bytes:
         raise InputError(uri, too_big(int(length), settings, what="record"))

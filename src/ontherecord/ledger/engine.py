@@ -153,6 +153,7 @@ def set_wal(engine: Engine) -> None:
         # Outside any transaction: SQLite refuses to change the journal mode inside one.
         raw = engine.raw_connection()
         try:
+            assert raw.driver_connection is not None  # None only once the connection is closed
             raw.driver_connection.execute("PRAGMA journal_mode = WAL")
         finally:
             raw.close()
@@ -162,6 +163,7 @@ def sqlite_settings(engine: Engine) -> dict[str, Any]:
     """The SQLite settings a ledger connection runs with (journal mode, foreign keys, busy timeout)."""
     with engine.connect() as conn:
         raw = conn.connection.driver_connection
+        assert raw is not None  # None only once the connection is closed
         return {
             name: raw.execute(f"PRAGMA {name}").fetchone()[0]
             for name in ("journal_mode", "foreign_keys", "busy_timeout")

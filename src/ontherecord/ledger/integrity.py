@@ -98,7 +98,8 @@ def integrity_problems(conn: Connection) -> list[str]:
             )
         if r["latest_version"] is not None and r["latest_version"] != r["hi"]:
             problems.append(
-                f"article {r['article_id']}: marked latest version {r['latest_version']} but {r['hi']} is stored"
+                f"article {r['article_id']}: marked latest version {r['latest_version']}"
+                f" but {r['hi']} is stored"
             )
     no_versions = select(schema.articles.c.id).where(
         ~select(_V.c.article_id).where(_V.c.article_id == schema.articles.c.id).exists()

@@ -7,6 +7,7 @@ plus views that put the text of each span beside its attribution and a status be
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import Connection, create_engine, insert, select
 
@@ -47,7 +48,7 @@ _VIEWS = {
                (SELECT f.status FROM flags f WHERE f.source_id = so.id ORDER BY f.id DESC LIMIT 1) AS status,
                (SELECT f.reason FROM flags f WHERE f.source_id = so.id ORDER BY f.id DESC LIMIT 1) AS flag_reason
         FROM sources so
-    """,
+    """,  # noqa: E501 -- view SQL as stored in users' copies; rewrapping would change their schema text
     "sentences_resting_on_sources": """
         SELECT r.article_id, av.title, se.position AS sentence, se.text, r.how,
                ars.name AS source_name, r.canonical_id
@@ -72,7 +73,7 @@ def copy_to_sqlite(conn: Connection, path: Path) -> dict[str, int]:
             schema.metadata.create_all(out)
             for table in schema.metadata.sorted_tables:
                 n = 0
-                batch: list[dict] = []
+                batch: list[dict[str, Any]] = []
                 for row in conn.execution_options(yield_per=_CHUNK).execute(select(table)).mappings():
                     batch.append(dict(row))
                     if len(batch) >= _CHUNK:
