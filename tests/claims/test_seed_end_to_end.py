@@ -10,8 +10,6 @@ from ontherecord.model import Identification, Page, RelianceHow
 
 SEED = Path(__file__).resolve().parent.parent / "data" / "articles" / "seed_belarus_battalion.txt"
 
-pytest.importorskip("ontherecord.attribution.extractor")
-
 
 @pytest.fixture(scope="module")
 def record(nlp):
