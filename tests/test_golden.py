@@ -45,7 +45,7 @@ def same_source(record: Record, source: Source | None, name: str, match: list[st
 def seed():
     import ontherecord
 
-    return ontherecord.read(SEED), json.loads((ARTICLES / "seed_belarus_battalion.expected.json").read_text("utf-8"))
+    return ontherecord.read(SEED), json.loads(SEED.with_suffix(".expected.json").read_text("utf-8"))
 
 
 def test_seed_title_and_body_without_chrome(seed) -> None:

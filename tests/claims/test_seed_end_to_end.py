@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
+from conftest import SEED
 
 from ontherecord.model import Identification, Page, RelianceHow
-
-SEED = Path(__file__).resolve().parent.parent / "data" / "articles" / "seed_belarus_battalion.txt"
 
 
 @pytest.fixture(scope="module")

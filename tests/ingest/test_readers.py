@@ -9,6 +9,7 @@ import time
 from pathlib import Path
 
 import pytest
+from conftest import SEED
 
 from ontherecord.errors import InputError
 from ontherecord.ingest.readers import read_file, read_path, read_text
@@ -16,7 +17,6 @@ from ontherecord.model import Failure, Page
 from ontherecord.settings import Settings
 
 PAGES = Path(__file__).resolve().parents[1] / "data" / "pages"
-SEED = Path(__file__).resolve().parents[1] / "data" / "articles" / "seed_belarus_battalion.txt"
 
 
 def test_read_text_is_a_text_page_with_a_title_line():
