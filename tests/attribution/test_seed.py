@@ -73,7 +73,7 @@ def test_reported_speech_is_indirect(found) -> None:
         ["said"],
     )
     assert text_of(att.content)[0].startswith("that out of thousands")
-    he = next(a for a in found if text_of(a.content)[0].startswith("he expected more senior"))
+    (he,) = [a for a in found if text_of(a.content)[0].startswith("he expected more senior")]
     assert text_of(he.source) == ["He"]
     assert he.kind is AttributionKind.INDIRECT
 
@@ -106,7 +106,7 @@ def test_short_quote_inside_reported_words_is_mixed(found) -> None:
 
 
 def test_according_to_inside_a_quote_is_its_own_attribution(found) -> None:
-    att = next(a for a in found if a.kind is AttributionKind.ACCORDING_TO)
+    (att,) = [a for a in found if a.kind is AttributionKind.ACCORDING_TO]
     assert text_of(att.source) == ["my sources in the military"]
     assert text_of(att.cue) == ["According to"]
     assert text_of(att.content)[0].startswith("battalions on the Belarusian side")
