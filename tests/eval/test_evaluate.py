@@ -123,14 +123,12 @@ def _evaluate_cli(tmp_path: Path, gold: Path, *extra: str) -> tuple[dict, Path]:
     return json.loads(result.output), pred
 
 
-@pytest.mark.slow
 def test_evaluate_model_only_equals_scorer_on_bundled_subset(tmp_path):
     ours, pred = _evaluate_cli(tmp_path, BUNDLED_DEV, "--model-only")
     assert ours["n_pred_attributions"] > 20
     assert_same_figures(ours, run_scorer(BUNDLED_DEV, pred))
 
 
-@pytest.mark.slow
 def test_evaluate_reader_equals_scorer_on_bundled_subset(tmp_path):
     ours, pred = _evaluate_cli(tmp_path, BUNDLED_DEV)
     assert ours["system"] == "reader"

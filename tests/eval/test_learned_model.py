@@ -65,7 +65,6 @@ def test_missing_or_broken_models_raise_model_error(tmp_path):
         AttributionModel.load(tmp_path)
 
 
-@pytest.mark.slow
 def test_reads_reported_speech_in_a_real_article(model, parsed):
     articles, docs = parsed
     by_id = {a.id: (a, d) for a, d in zip(articles, docs)}
@@ -90,7 +89,6 @@ def test_reads_reported_speech_in_a_real_article(model, parsed):
             assert 0 <= span.start < span.end <= len(text)
 
 
-@pytest.mark.slow
 def test_compiled_decoding_equals_crfsuite(parsed, tmp_path):
     """A small model trained here, decoded by the compiled tables and by crfsuite itself."""
     import pycrfsuite
