@@ -5,8 +5,13 @@ attributed to a named person, people quoted with a long-tailed (Zipf-like) popul
 quoted source appears in a few percent of all articles. It is written through ``Ledger.write_records``
 in large batches (the same path as ingest), once, under ``.cache/bench/``; later runs reuse it.
 
+With ``--scaling`` it measures instead what the index buys: one person is planted in the same 20
+articles of two ledgers, one ten times the other's size (``--attributions`` is the larger), and
+``impact`` on that person is timed in both. ``ratio`` (large / small median) near 1 means impact follows
+the index to the person's articles and does not grow with the archive.
+
 Usage:
-    python bench/impact.py [--attributions N] [--runs N] [--json] [--rebuild]
+    python bench/impact.py [--attributions N] [--runs N] [--json] [--rebuild] [--scaling]
 """
 
 from __future__ import annotations
@@ -42,6 +47,8 @@ PER_ARTICLE = 40  # attributions per article: a long feature, or a day's live bl
 SPEAKERS = 8  # distinct people quoted per article, five quotes each
 PEOPLE = 50_000
 BATCH = 500
+PLANTED = PEOPLE  # a rank outside the popularity pool: quoted in exactly the articles it is planted in
+PLANTED_ARTICLES = 20
 
 _FIRST = (
     "Ana Ben Carla Dmitri Elena Farid Grace Hector Irina Jonas Kemal Lena Marek Nadia Omar Petra Rafael "
@@ -139,11 +146,15 @@ def synthetic_record(index: int, speakers: list[int]) -> Record:
     return Record(article, (), tuple(sources.values()), tuple(attributions), tuple(sentences))
 
 
-def build(path: Path, attributions: int, progress: bool = True) -> dict[str, Any]:
-    """Write the synthetic ledger to ``path`` (via a temporary file, so a crash leaves no half-build)."""
+def build(path: Path, attributions: int, progress: bool = True, plant: int = 0) -> dict[str, Any]:
+    """Write the synthetic ledger to ``path`` (via a temporary file, so a crash leaves no half-build).
+
+    With ``plant``, the first speaker of ``plant`` evenly spread articles is replaced by ``person(PLANTED)``.
+    """
     from ontherecord.archive import Ledger
 
     articles = attributions // PER_ARTICLE
+    every = max(1, articles // plant) if plant else 0
     rng = random.Random(1_000_000)
     weights = _weights()
     ranks = list(range(PEOPLE))
@@ -154,7 +165,10 @@ def build(path: Path, attributions: int, progress: bool = True) -> dict[str, Any
     with Ledger(str(partial)) as ledger:
         batch: list[Record] = []
         for index in range(articles):
-            batch.append(synthetic_record(index, _speakers(rng, ranks, weights)))
+            speakers = _speakers(rng, ranks, weights)
+            if every and index % every == 0 and index // every < plant:
+                speakers = [PLANTED if rank == speakers[0] else rank for rank in speakers]
+            batch.append(synthetic_record(index, speakers))
             if len(batch) == BATCH:
                 ledger.write_records(batch)
                 batch.clear()
@@ -218,15 +232,34 @@ def time_cli(path: Path, name: str) -> float | None:
     return round((time.perf_counter() - started) * 1000, 1)
 
 
+def scaling(attributions: int, runs: int, rebuild: bool) -> dict[str, Any]:
+    """``impact`` on the planted person in a ledger of ``attributions`` and in one a tenth its size."""
+    figures: dict[str, Any] = {"planted_articles": PLANTED_ARTICLES}
+    for label, size in (("small", attributions // 10), ("large", attributions)):
+        path = CACHE / f"impact-{size}-planted{PLANTED_ARTICLES}.db"
+        entry: dict[str, Any] = {"attributions": size, "ledger": str(path)}
+        if rebuild or not path.exists():
+            entry["build"] = build(path, size, plant=PLANTED_ARTICLES)
+        entry.update(time_impact(path, person(PLANTED), runs))
+        figures[label] = entry
+    figures["ratio"] = round(figures["large"]["median_ms"] / max(figures["small"]["median_ms"], 0.001), 3)
+    return figures
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--attributions", type=int, default=1_000_000, help="size of the ledger")
     parser.add_argument("--runs", type=int, default=15, help="timed calls per name (median reported)")
     parser.add_argument("--rebuild", action="store_true", help="build the ledger again")
     parser.add_argument("--json", action="store_true", help="print the figures as one JSON object")
+    parser.add_argument("--scaling", action="store_true", help="compare impact on ledgers of N/10 and N")
     args = parser.parse_args(argv)
 
     CACHE.mkdir(parents=True, exist_ok=True)
+    if args.scaling:
+        result = scaling(args.attributions, args.runs, args.rebuild)
+        print(json.dumps(result) if args.json else json.dumps(result, indent=2))
+        return 0
     path = CACHE / f"impact-{args.attributions}.db"
     figures: dict[str, Any] = {"ledger": str(path)}
     if args.rebuild or not path.exists():

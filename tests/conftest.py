@@ -12,6 +12,8 @@ REPO = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"
 SHARED = Path(os.environ.get("ONTHERECORD_SHARED", REPO.parent / "shared"))
 POLNEAR = SHARED / "data" / "polnear"
+# The worked example (byte-identical to shared/data/seed/000_5a85f5f0cf47ba09.txt): the one place its
+# path is written; tests and helpers take it with `from conftest import SEED`.
 SEED = DATA / "articles" / "seed_belarus_battalion.txt"
 
 # Parsing makes examples slow and uneven; a deadline would only produce flaky failures.

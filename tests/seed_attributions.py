@@ -141,3 +141,37 @@ def build(text: str, content_hash: str, rows: tuple[Row, ...] = ROWS) -> tuple[A
             )
         )
     return tuple(out)
+
+
+# Every sentence of the seed that rests on Pavel Kulazhanka's word, and how, as a reader of the
+# article sees it (by the first words of each sentence, in text order): his profile (self-reported),
+# his belief (paraphrased), his quote sentence by sentence, and the claim he shares with other recruits.
+RESTING_ON_KULAZHANKA: tuple[tuple[str, str], ...] = (
+    ("KYIV – Pavel Kulazhanka is in favor", "self_reported"),
+    ("He left the country in 2011", "self_reported"),
+    ("From there, he has in recent years", "self_reported"),
+    ("But he believes the best shot", "paraphrased"),
+    ("He is one of hundreds of Belarusians", "self_reported"),
+    ("“Life is about leaps and bounds,”", "quoted"),
+    ("“Fighting Lukashenko was one thing.", "quoted"),
+    ("Fleeing Belarus was another.", "quoted"),
+    ("Throwing my life in America was another.", "quoted"),
+    ("And when we fight here", "quoted"),
+    ("About 200 members of the volunteer battalion", "shared"),
+)
+
+
+def resting_on(text: str, sentences, source_id: str) -> list[tuple[str, str]]:
+    """(sentence text, how) for every sentence resting on ``source_id``, in text order."""
+    return [
+        (sentence.span.slice(text), str(reliance.how))
+        for sentence in sentences
+        for reliance in sentence.rests_on
+        if reliance.source_id == source_id
+    ]
+
+
+def by_prefix(rests: list[tuple[str, str]], prefixes) -> list[tuple[str, str]]:
+    """``rests`` with each sentence shortened to the first of ``prefixes`` it starts with (else kept whole),
+    so that a whole list compares with a table like RESTING_ON_KULAZHANKA and a diff shows the odd one out."""
+    return [(next((p for p in prefixes if text.startswith(p)), text), how) for text, how in rests]

@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
+from conftest import SEED
 
 import seed_attributions
 from ontherecord.model import Page
 from ontherecord.nlp.layout import ArticleLayout
-
-TESTS = Path(__file__).resolve().parent.parent
-SEED = TESTS / "data" / "articles" / "seed_belarus_battalion.txt"
 
 
 @pytest.fixture(scope="module")

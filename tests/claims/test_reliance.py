@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from seed_attributions import RESTING_ON_KULAZHANKA, by_prefix, resting_on
 
 from ontherecord.claims.reliance import rely
 from ontherecord.model import Article, Attribution, AttributionKind, CharSpan, RelianceHow
@@ -11,7 +12,8 @@ from ontherecord.resolution.resolver import resolve
 
 
 def _source_id(resolution, name):
-    return next(s.id for s in resolution.sources if s.name == name)
+    (sid,) = [s.id for s in resolution.sources if s.name == name]  # one source per name, not a duplicate
+    return sid
 
 
 def _resting_on(article, sentences, sid):
@@ -30,23 +32,17 @@ def _how(rests, prefix):
     return hits[0]
 
 
-@pytest.mark.parametrize(
-    ("prefix", "how"),
-    [
-        ("KYIV – Pavel Kulazhanka is in favor", RelianceHow.SELF_REPORTED),
-        ("He left the country in 2011", RelianceHow.SELF_REPORTED),
-        ("From there, he has in recent years", RelianceHow.SELF_REPORTED),
-        ("But he believes the best shot", RelianceHow.PARAPHRASED),
-        ("“Life is about leaps and bounds,”", RelianceHow.QUOTED),
-        ("“Fighting Lukashenko was one thing.", RelianceHow.QUOTED),
-        ("And when we fight here", RelianceHow.QUOTED),
-        ("About 200 members of the volunteer battalion", RelianceHow.SHARED),
-    ],
-)
+@pytest.mark.parametrize(("prefix", "how"), RESTING_ON_KULAZHANKA)
 def test_kulazhanka_impact_includes(seed_read, prefix, how):
     article, _, resolution, _, sentences = seed_read
     rests = _resting_on(article, sentences, _source_id(resolution, "Pavel Kulazhanka"))
     assert _how(rests, prefix) == how
+
+
+def test_kulazhanka_impact_is_those_sentences_and_no_other(seed_read):
+    article, _, resolution, _, sentences = seed_read
+    rests = resting_on(article.text, sentences, _source_id(resolution, "Pavel Kulazhanka"))
+    assert by_prefix(rests, [p for p, _ in RESTING_ON_KULAZHANKA]) == list(RESTING_ON_KULAZHANKA)
 
 
 def test_kulazhanka_impact_excludes_everyone_elses_words(seed_read):
@@ -79,6 +75,7 @@ def test_nested_source_sentence_rests_on_both(seed_read):
     article, _, resolution, _, sentences = seed_read
     sentence = next(s for s in sentences if s.span.slice(article.text).startswith("“According to my sources"))
     hows = {resolution.source(r.source_id).name: r.how for r in sentence.rests_on}
+    assert len(sentence.rests_on) == len(hows) == 2
     assert hows["Pavel Latushko"] == RelianceHow.QUOTED
     nested = [name for name in hows if name != "Pavel Latushko"]
     assert len(nested) == 1 and hows[nested[0]] == RelianceHow.PARAPHRASED

@@ -40,14 +40,21 @@ def test_csv_and_force(db: str, tmp_path) -> None:  # type: ignore[no-untyped-de
     with open(out, encoding="utf-8", newline="") as fh:
         rows = list(csv.DictReader(fh))
     assert len(rows) == 12
-    assert {r["cue_text"] for r in rows} >= {"said", "has reiterated"}
+    # One row per attribution of the two hand-made Records, with its cue's words.
+    expected = [
+        " … ".join(s.slice(record.article.text) for s in a.cue)
+        for record in (seed_record(), follow_up_record())
+        for a in record.attributions
+    ]
+    assert sorted(r["cue_text"] for r in rows) == sorted(expected)
+    assert {"said", "has reiterated"} <= set(expected)
     again = CliRunner().invoke(cli, ["--db", db, "export", "--format", "csv", "--out", str(out)])
     assert again.exit_code != 0 and "already exists" in str(again.exception)
     assert export(db, "--format", "csv", "--out", str(out), "--force").exit_code == 0
 
 
 def test_parquet_and_sqlite(db: str, tmp_path) -> None:  # type: ignore[no-untyped-def]
-    pq = pytest.importorskip("pyarrow.parquet")
+    import pyarrow.parquet as pq  # a dev dependency: missing is a broken setup, not a skip
     parquet = tmp_path / "a.parquet"
     assert export(db, "--format", "parquet", "--out", str(parquet)).exit_code == 0
     assert pq.read_table(parquet).num_rows == 12

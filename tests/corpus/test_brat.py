@@ -52,7 +52,6 @@ def test_bundled_subset_round_trips_byte_for_byte():
 
 
 @pytest.mark.corpus
-@pytest.mark.slow
 def test_every_polnear_file_round_trips_and_reads_as_the_scorer_reads_it():
     if not POLNEAR.is_dir() or not SCORER.exists():
         pytest.skip(f"PolNeAR corpus or scorer not found under {SHARED}")

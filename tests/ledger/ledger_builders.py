@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from conftest import SEED
 from hypothesis import strategies as st
 
 from ontherecord.model import (
@@ -30,7 +31,6 @@ from ontherecord.model import (
 from ontherecord.model.attribution import attribution_id
 from ontherecord.model.source import source_id
 
-SEED = Path(__file__).resolve().parents[1] / "data" / "articles" / "seed_belarus_battalion.txt"
 SEED_TEXT = SEED.read_text(encoding="utf-8")
 
 FOLLOW_UP_TITLE = "Belarusian volunteers train outside Lviv"

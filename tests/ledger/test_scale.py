@@ -1,13 +1,13 @@
-"""impact() stays fast as the archive grows: it follows an index, not the archive's size.
+"""impact() in a big archive finds exactly the flagged source's articles and sentences.
 
 The default archive is small so the suite stays quick; set ONTHERECORD_SCALE_ARTICLES=100000 for the
-issue's 1M-attribution figure (ten attributions per article).
+issue's 1M attributions (ten per article). How long impact takes, and that it does not grow with the
+archive, is measured by `python bench/impact.py [--scaling]`, not asserted here.
 """
 
 from __future__ import annotations
 
 import os
-import time
 
 import pytest
 from ledger.ledger_builders import ledger_params, open_fresh_ledger
@@ -21,7 +21,7 @@ TARGET_EVERY = max(1, ARTICLES // 20)
 
 @pytest.mark.slow
 @pytest.mark.parametrize("dialect", ledger_params())
-def test_impact_under_100ms(dialect: str, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_impact_finds_every_target_article_in_a_big_archive(dialect: str, tmp_path) -> None:  # type: ignore[no-untyped-def]
     with Ledger(open_fresh_ledger(dialect, tmp_path)) as ledger:
         batch = []
         for record in synthetic_records(ARTICLES, target_every=TARGET_EVERY):
@@ -32,13 +32,7 @@ def test_impact_under_100ms(dialect: str, tmp_path) -> None:  # type: ignore[no-
         ledger.write_records(batch)
         assert ledger.counts()["attributions"] == ARTICLES * 10
         ledger.flag(TARGET, reason="fabricated quotes")
-        ledger.impact("Kulazhanka")  # first call pays for imports and cold caches
-        timings = []
-        for _ in range(5):
-            start = time.perf_counter()
-            result = ledger.impact("Kulazhanka")
-            timings.append(time.perf_counter() - start)
+        result = ledger.impact("Kulazhanka")
     expected = len(range(0, ARTICLES, TARGET_EVERY))
     assert len(result.articles) == expected
     assert result.sentence_count == expected
-    assert min(timings) < 0.1, f"impact took {min(timings) * 1000:.1f} ms"

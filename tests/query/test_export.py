@@ -43,7 +43,7 @@ def test_csv_has_one_row_per_attribution_with_span_text(two_articles: Ledger, tm
 
 
 def test_parquet_matches_csv(two_articles: Ledger, tmp_path) -> None:  # type: ignore[no-untyped-def]
-    pq = pytest.importorskip("pyarrow.parquet")
+    import pyarrow.parquet as pq  # a dev dependency: missing is a broken setup, not a skip
     out = tmp_path / "attributions.parquet"
     n = export(two_articles, "parquet", out)
     table = pq.read_table(out)
@@ -113,8 +113,9 @@ def test_sqlite_copy_opens_with_plain_tables_and_views(two_articles: Ledger, tmp
 
 
 def test_sqlite_copy_in_datasette(two_articles: Ledger, tmp_path) -> None:  # type: ignore[no-untyped-def]
-    datasette_app = pytest.importorskip("datasette.app", reason="datasette is not installed")
     import asyncio
+
+    import datasette.app as datasette_app  # a dev dependency, like pyarrow
 
     out = tmp_path / "archive.db"
     export(two_articles, "sqlite", out)

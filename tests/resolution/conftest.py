@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
+from conftest import SEED
 
 import seed_attributions
 from ontherecord.model import Page
-
-HERE = Path(__file__).resolve().parent
-SEED = HERE.parent / "data" / "articles" / "seed_belarus_battalion.txt"
 
 
 @pytest.fixture(scope="module")

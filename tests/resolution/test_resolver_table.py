@@ -160,17 +160,19 @@ def test_shared_source_membership(nlp):
     text = "Roads were closed for days, Anna Kowalska and other residents said."
     resolution = _resolve(nlp, text, ("Anna Kowalska and other residents", "said", "Roads were closed for days"))
     group = _speaker(resolution)
-    anna = next(s for s in resolution.sources if s.name == "Anna Kowalska")
+    (anna,) = [s for s in resolution.sources if s.name == "Anna Kowalska"]
     assert group.name == "other residents" and group.identification == Identification.COLLECTIVE
-    assert set(resolution.shared[resolution.attributions[0].id]) == {anna.id, group.id}
+    assert sorted(resolution.shared[resolution.attributions[0].id]) == sorted([anna.id, group.id])
 
 
 def test_two_named_speakers_share_a_group_source(nlp):
     text = "The bridge is unsafe, Anna Kowalska and Jan Nowak said."
     resolution = _resolve(nlp, text, ("Anna Kowalska and Jan Nowak", "said", "The bridge is unsafe"))
-    members = {resolution.source(i).name for i in resolution.shared[resolution.attributions[0].id]}
-    assert {"Anna Kowalska", "Jan Nowak"} <= members
+    members = sorted(resolution.source(i).name for i in resolution.shared[resolution.attributions[0].id])
+    # Both people, and the group they speak as (the attribution's own source), once each.
+    assert members == ["Anna Kowalska", "Anna Kowalska and Jan Nowak", "Jan Nowak"]
     assert _speaker(resolution).kind == SourceKind.GROUP
+    assert _speaker(resolution).name == "Anna Kowalska and Jan Nowak"
 
 
 def test_notes_name_sources_by_surname(nlp):
@@ -179,7 +181,7 @@ def test_notes_name_sources_by_surname(nlp):
     resolution = _resolve(
         nlp, text, ("Maria Lopez", "said", "the ward was full"), ("Peter Brown", "said", "it was not"), notes=notes
     )
-    lopez = next(s for s in resolution.sources if s.name == "Maria Lopez")
+    (lopez,) = [s for s in resolution.sources if s.name == "Maria Lopez"]
     assert resolution.notes[0].source_ids == (lopez.id,)
 
 
