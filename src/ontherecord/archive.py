@@ -115,16 +115,27 @@ class Ledger:
 
     def record_failure(self, origin: str, stage: str, message: str) -> None:
         """Record an article the reader could not read; batch runs go on after it."""
-        with self._write() as conn:
-            repo.record_failure(conn, origin, stage, message)
+        self.record_failures([(origin, stage, message)])
+
+    def record_failures(self, failures: Sequence[tuple[str, str, str]]) -> None:
+        """Record ``(origin, stage, message)`` failures in one transaction (retried like any write).
+
+        Raises:
+            LedgerFault: the ledger cannot be written (locked past the retries, read-only, disk full, …).
+        """
+        if failures:
+            self.store.write_retrying(lambda conn: repo.record_failures(conn, failures))
 
     def flag(
         self, name: str, *, reason: str, status: str = "discredited", author: str | None = None
     ) -> FlagEvent:
         """Append a flag event (discredited, disputed, cleared) to the source ``name`` resolves to."""
-        with self._write() as conn:
+
+        def work(conn: Connection) -> FlagEvent:
             source = resolve_source(conn, name)
             return repo.add_flag(conn, source.id, source.name, status=status, reason=reason, author=author)
+
+        return self.store.write_retrying(work)
 
     # -- reads ----------------------------------------------------------------------------------
 

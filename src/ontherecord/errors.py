@@ -4,7 +4,8 @@
     ├── InputError            a file or text we cannot read (missing, binary, empty, too big, no article)
     ├── ExtractionError       the reader failed on one article (parse, extract, resolve)
     ├── ModelError            a trained model that is missing, corrupt or of another version
-    └── LedgerError           the database: not ours, newer schema, integrity problems
+    └── LedgerError           the database: not ours, newer schema, integrity problems, a Record it refuses
+        ├── LedgerFault       the database itself failed: locked, read-only, disk full, I/O, damaged
         └── NotFoundError     an article or source the ledger does not hold
 """
 
@@ -44,3 +45,18 @@ class LedgerError(OntherecordError):
 
 class NotFoundError(LedgerError):
     """No such article or source in the ledger."""
+
+
+class LedgerFault(LedgerError):
+    """The database itself failed (not one Record): nothing more can be written until it is fixed.
+
+    Attributes:
+        kind: what failed (``locked``, ``conflict``, ``unreachable``, ``read_only``, ``disk_full``,
+            ``io``, ``corrupt``, ``cannot_open``, ``other``); see ``ontherecord.ledger.faults``.
+        transient: True when the same work may succeed later (a lock, a conflict, a lost server).
+    """
+
+    def __init__(self, message: str, *, kind: str, transient: bool) -> None:
+        super().__init__(message)
+        self.kind = kind
+        self.transient = transient

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 from ontherecord import pipeline
 from ontherecord.batch.progress import Progress
-from ontherecord.errors import InputError, LedgerError, OntherecordError
+from ontherecord.errors import InputError, LedgerError, LedgerFault, OntherecordError
 from ontherecord.ingest import formats
 from ontherecord.model import Failure, Page, Record
 from ontherecord.pipeline import Cleaned
@@ -52,7 +52,8 @@ class IngestSummary:
         new_versions: Articles whose id was known but whose text changed.
         unchanged: Articles parsed and written that the ledger already had (a duplicate in the archive).
         skipped: Articles the ledger already held, skipped before parsing.
-        failed: Pages recorded in the failures table.
+        failed: Pages that failed (recorded in the failures table, unless counted in ``unrecorded``).
+        unrecorded: Failures the ledger could not take (it stayed locked, say); a re-run meets them again.
         words: Words in the articles that were parsed.
         seconds: Wall-clock time of the run.
         jobs: Worker processes used.
@@ -65,6 +66,7 @@ class IngestSummary:
     unchanged: int = 0
     skipped: int = 0
     failed: int = 0
+    unrecorded: int = 0
     words: int = 0
     seconds: float = 0.0
     jobs: int = 1
@@ -308,6 +310,8 @@ def ingest_paths(
     def flush() -> None:
         write_batch(ledger, pending, summary, fail)
         pending.clear()
+        if record_failure.waiting:  # the ledger took the batch: it may take what waited too
+            record_failure.flush()
 
     try:
         for chunk, results in _ordered_map(chunks(), settings, jobs, worker_rss):
@@ -322,6 +326,15 @@ def ingest_paths(
                 if len(pending) >= WRITE_BATCH:
                     flush()
         flush()
+    except LedgerFault as exc:
+        # The ledger stopped taking writes: say what is kept and how to go on, not just what broke.
+        stored = summary.new + summary.new_versions
+        raise LedgerFault(
+            f"{exc} — {stored} article(s) of this run were stored; fix that and run the same command "
+            "again to resume",
+            kind=exc.kind,
+            transient=exc.transient,
+        ) from exc
     finally:
         summary.seconds = time.monotonic() - started
         bar.close()
@@ -340,13 +353,20 @@ def write_batch(
 ) -> None:
     """Write ``(record, origin)`` pairs in one transaction and count what happened.
 
-    The ledger refuses a whole batch when one Record is invalid (a span outside its text); then
-    the batch is written one Record at a time, so only the bad article becomes a failure.
+    The ledger refuses a whole batch when one Record is invalid (a span outside its text, a NUL
+    the database cannot store); then the batch is written one Record at a time, so only the bad
+    article becomes a failure. A fault of the ledger itself (locked past the retries, read-only,
+    disk full, …) is no article's failure: it is raised at once and no failure row is written for it.
+
+    Raises:
+        LedgerFault: the ledger cannot be written; the batch is not stored.
     """
     if not batch:
         return
     try:
         results = ledger.write_records([r for r, _ in batch], origins=[o for _, o in batch])
+    except LedgerFault:
+        raise
     except LedgerError:
         if len(batch) == 1:
             raise
@@ -354,6 +374,8 @@ def write_batch(
         for record, origin in batch:
             try:
                 results.extend(ledger.write_records([record], origins=[origin]))
+            except LedgerFault:
+                raise
             except LedgerError as exc:
                 fail(Failure(origin, "write", str(exc)))
     for result in results:
@@ -365,21 +387,50 @@ def write_batch(
             summary.unchanged += 1
 
 
-def failure_recorder(ledger: Ledger, summary: IngestSummary) -> Callable[[Failure], None]:
-    """A function that counts a failure in ``summary`` and records it in the ledger once.
+class FailureRecorder:
+    """Counts each failure in ``summary`` and records it in the ledger once; callable with a Failure.
 
     The same bad page met again (a re-run, a resumed run, the same Spark output loaded twice) is
     the same failure, not a new one, so failures the ledger already holds are not written again.
+
+    Recording never takes the run down: when the ledger cannot take a failure (locked past the
+    retries, say), it is kept and written with the next one or at :meth:`flush`; what still cannot
+    be written at the end is counted in ``summary.unrecorded`` (a re-run meets those pages again).
     """
-    known = {(str(r["origin"]), str(r["stage"]), str(r["message"])) for r in ledger.failures()}
 
-    def record(failure: Failure) -> None:
-        summary.failed += 1
-        if len(summary.failures) < SHOWN_FAILURES:
-            summary.failures.append(failure)
+    def __init__(self, ledger: Ledger, summary: IngestSummary) -> None:
+        self.ledger = ledger
+        self.summary = summary
+        self.known = {(str(r["origin"]), str(r["stage"]), str(r["message"])) for r in ledger.failures()}
+        self.waiting: list[tuple[str, str, str]] = []
+
+    def __call__(self, failure: Failure) -> None:
+        """Count ``failure`` and record it (now, or with the next write when the ledger is busy)."""
+        self.summary.failed += 1
+        if len(self.summary.failures) < SHOWN_FAILURES:
+            self.summary.failures.append(failure)
         key = (failure.origin, failure.stage, failure.message)
-        if key not in known:
-            ledger.record_failure(*key)
-            known.add(key)
+        if key not in self.known:
+            self.known.add(key)
+            self.waiting.append(key)
+            self.flush()
 
-    return record
+    def flush(self) -> bool:
+        """Write the failures still waiting; True when none is left waiting."""
+        if not self.waiting:
+            self.summary.unrecorded = 0
+            return True
+        try:
+            self.ledger.record_failures(self.waiting)
+        except LedgerFault as exc:
+            log.warning("%s: %d failure(s) not recorded yet: %s", self.ledger.shown, len(self.waiting), exc)
+            self.summary.unrecorded = len(self.waiting)
+            return False
+        self.waiting.clear()
+        self.summary.unrecorded = 0
+        return True
+
+
+def failure_recorder(ledger: Ledger, summary: IngestSummary) -> FailureRecorder:
+    """A :class:`FailureRecorder` for ``ledger`` counting into ``summary``."""
+    return FailureRecorder(ledger, summary)

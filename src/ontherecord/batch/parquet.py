@@ -76,6 +76,8 @@ def load_parquet(ledger: Ledger, directory: str | Path, *, progress: bool = Fals
     def flush() -> None:
         write_batch(ledger, pending, summary, fail)
         pending.clear()
+        if fail.waiting:  # the ledger took the batch: it may take what waited too
+            fail.flush()
 
     try:
         for row in _rows(records_dir, RECORD_COLUMNS):
@@ -97,6 +99,7 @@ def load_parquet(ledger: Ledger, directory: str | Path, *, progress: bool = Fals
             for row in _rows(failures_dir, FAILURE_COLUMNS):
                 summary.read += 1
                 fail(Failure(str(row["origin"]), str(row["stage"]), str(row["message"])))
+        fail.flush()
     finally:
         summary.seconds = time.monotonic() - started
         bar.close()

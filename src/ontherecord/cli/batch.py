@@ -37,6 +37,11 @@ def _summary_text(summary: dict[str, Any], hint: str) -> str:
         text += "".join(f"\n  {f['origin']}: {f['stage']}: {f['message']}" for f in shown)
         if summary["failed"] > len(shown):
             text += f"\n  … and {summary['failed'] - len(shown)} more"
+        if summary.get("unrecorded"):
+            text += (
+                f"\n{summary['unrecorded']} of them could not be recorded (the ledger stayed locked); "
+                "running the same command again records them"
+            )
     return text
 
 

@@ -1,16 +1,21 @@
 """Stage ⑥: turn a ledger URL into an SQLAlchemy engine, and refuse databases that are not ours.
 
 A plain path is a SQLite file (WAL, foreign keys on, a busy timeout so a second writer waits instead
-of failing); anything with ``://`` is an SQLAlchemy URL, ``postgresql://`` meaning psycopg 3.
+of failing); anything with ``://`` is an SQLAlchemy URL, ``postgresql://`` meaning psycopg 3. SQLite's
+own URIs work too (``sqlite:///file:/data/news.db?mode=ro&uri=true`` opens a ledger read-only), and a
+ledger on a read-only medium (a read-only mount, a directory nobody may write) is opened ``immutable``
+when SQLite could not otherwise read it.
 """
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote, urlsplit
 
-from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy import Connection, Engine, create_engine, event, inspect
 from sqlalchemy.engine import make_url
 from sqlalchemy.pool import StaticPool
 
@@ -37,17 +42,72 @@ def display_url(url: str) -> str:
     if "://" not in url:
         return url
     try:
-        return make_url(url).render_as_string(hide_password=True)
+        parsed = make_url(url)
+        # As typed unless there is a password to hide (rendering would escape a file: URI's colon).
+        return url if parsed.password is None else parsed.render_as_string(hide_password=True)
     except Exception:  # an unparsable URL has no password we could show
         return url
 
 
+def _is_uri(parsed: Any) -> bool:
+    uri = str(parsed.query.get("uri", "")).lower() in ("true", "1")
+    return uri and str(parsed.database).startswith("file:")
+
+
 def sqlite_path(url: str) -> Path | None:
-    """The file behind a SQLite URL; None for memory databases and other dialects."""
+    """The file behind a SQLite URL (a path or a ``file:`` URI); None for memory databases and other
+    dialects."""
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite" or not parsed.database or parsed.database == ":memory:":
         return None
+    if _is_uri(parsed):
+        parts = urlsplit(parsed.database)
+        query = dict(p.split("=", 1) for p in parts.query.split("&") if "=" in p)
+        if not parts.path or parts.path == ":memory:" or query.get("mode") == "memory":
+            return None
+        return Path(unquote(parts.path))
     return Path(parsed.database)
+
+
+# The journal mode byte pair at offset 18 of a SQLite header: 2 means WAL (sqlite.org/fileformat.html).
+_WAL_VERSION = b"\x02\x02"
+
+
+def _needs_immutable(path: Path) -> bool:
+    """True when SQLite can only read this file as ``immutable``: a WAL ledger in a directory that
+    cannot be written (a read-only mount, say), whose ``-shm`` index SQLite can neither find nor make."""
+    if os.access(path.parent, os.W_OK) or Path(f"{path}-shm").exists():
+        return False
+    with open(path, "rb") as fh:
+        header = fh.read(20)
+    return header[18:20] == _WAL_VERSION
+
+
+def _unflushed_wal(path: Path) -> bool:
+    wal = Path(f"{path}-wal")
+    return wal.exists() and wal.stat().st_size > 0
+
+
+def read_only_medium_url(url: str, shown: str) -> str:
+    """``url``, or for a WAL ledger SQLite could not read on a read-only medium, an ``immutable`` URI.
+
+    Immutable is right there: nothing can write the file through that medium. A ledger whose
+    write-ahead log still holds writes is refused instead, since immutable would not see them.
+    """
+    path = sqlite_path(url)
+    if path is None or not path.is_file() or not _needs_immutable(path):
+        return url
+    if _unflushed_wal(path):
+        raise LedgerError(
+            f"{shown}: ledger is read-only and holds writes not yet checkpointed; "
+            "open it once where it can be written"
+        )
+    return f"sqlite:///{path.as_uri()}?immutable=1&uri=true"
+
+
+def _connect_readonly(path: Path) -> sqlite3.Connection:
+    mode = "immutable=1" if _needs_immutable(path) and not _unflushed_wal(path) else "mode=ro"
+    return sqlite3.connect(f"{path.as_uri()}?{mode}", uri=True)
 
 
 def _sqlite_tables_readonly(path: Path, shown: str) -> list[str]:
@@ -59,13 +119,15 @@ def _sqlite_tables_readonly(path: Path, shown: str) -> list[str]:
     if not header:
         return []  # an empty file is what sqlite3 itself treats as a new database
     try:
-        conn = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)
+        conn = _connect_readonly(path)
         try:
             rows = conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'").fetchall()
         finally:
             conn.close()
     except sqlite3.DatabaseError as exc:
-        raise LedgerError(f"{shown}: not an ontherecord ledger ({exc})") from exc
+        from ontherecord.ledger.faults import ledger_error
+
+        raise ledger_error(exc, shown) from exc
     return sorted(r[0] for r in rows if not r[0].startswith("sqlite_"))
 
 
@@ -87,7 +149,7 @@ def check_sqlite_file(url: str, shown: str, *, create: bool) -> None:
 
 
 def _has_mark_readonly(path: Path) -> bool:
-    conn = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)
+    conn = _connect_readonly(path)
     try:
         row = conn.execute("SELECT value FROM meta WHERE key = 'application'").fetchone()
     except sqlite3.DatabaseError:
@@ -104,12 +166,13 @@ def refuse_foreign(tables: list[str], shown: str, *, has_mark: bool) -> None:
         raise LedgerError(f"{shown}: not an ontherecord ledger (it has tables {listed})")
 
 
-def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any, *, busy_timeout: bool = True) -> None:
     # The driver's own transaction handling would defer BEGIN past our first SELECT; we emit BEGIN.
     dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys = ON")
-    cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    if busy_timeout:  # unless the URL set its own (``?timeout=5``: seconds, as sqlite3 takes it)
+        cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     cursor.execute("PRAGMA synchronous = NORMAL")
     cursor.close()
 
@@ -130,7 +193,12 @@ def make_engine(url: str) -> Engine:
             # One shared connection, or every checkout would see a different empty memory database.
             kwargs = {"poolclass": StaticPool, "connect_args": {"check_same_thread": False}}
         engine = create_engine(url, **kwargs)
-        event.listen(engine, "connect", _sqlite_pragmas)
+        own_timeout = "timeout" not in parsed.query
+
+        def on_connect(dbapi_connection: Any, record: Any) -> None:
+            _sqlite_pragmas(dbapi_connection, record, busy_timeout=own_timeout)
+
+        event.listen(engine, "connect", on_connect)
         event.listen(engine, "begin", _sqlite_begin)
         return engine
     try:
@@ -142,9 +210,14 @@ def make_engine(url: str) -> Engine:
         raise LedgerError(f"{display_url(url)}: cannot open ({exc})") from exc
 
 
-def table_names(engine: Engine) -> list[str]:
-    """The tables in the database behind ``engine``."""
-    return sorted(inspect(engine).get_table_names())
+def table_names(bind: Engine | Connection) -> list[str]:
+    """The tables in the database behind ``bind``."""
+    return sorted(inspect(bind).get_table_names())
+
+
+def journal_mode(conn: Connection) -> str:
+    """The journal mode of the SQLite database ``conn`` is connected to (``wal``, ``delete``, …)."""
+    return str(conn.exec_driver_sql("PRAGMA journal_mode").scalar()).lower()
 
 
 def set_wal(engine: Engine) -> None:

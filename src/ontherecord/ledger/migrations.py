@@ -60,6 +60,17 @@ class Migrations:
             )
         return [name for name in known if name not in done]
 
+    def up_to_date(self, conn: Connection) -> bool:
+        """True when every migration is applied and the mark is written: opening needs no write.
+
+        Raises:
+            LedgerError: the database was written by a newer ontherecord.
+        """
+        if self.pending(conn) or not conn.dialect.has_table(conn, schema.meta.name):
+            return False
+        mark = dict(conn.execute(select(schema.meta.c.key, schema.meta.c.value)).all())
+        return mark == mark | _wanted_mark(len(self.applied(conn)))
+
     def apply(self, conn: Connection) -> list[str]:
         """Apply every pending migration in order, recording each; returns the names applied."""
         schema.migrations.create(conn, checkfirst=True)
@@ -76,9 +87,13 @@ class Migrations:
         return todo
 
 
+def _wanted_mark(schema_version: int) -> dict[str, str]:
+    return {"application": APPLICATION, "schema_version": str(schema_version)}
+
+
 def _write_mark(conn: Connection, schema_version: int) -> None:
     current = dict(conn.execute(select(schema.meta.c.key, schema.meta.c.value)).all())
-    wanted = {"application": APPLICATION, "schema_version": str(schema_version)}
+    wanted = _wanted_mark(schema_version)
     for key, value in wanted.items():
         if key not in current:
             conn.execute(insert(schema.meta).values(key=key, value=value))

@@ -307,8 +307,16 @@ def _insert(conn: Connection, table: Any, rows: Iterable[dict[str, Any]]) -> Non
 
 def record_failure(conn: Connection, origin: str, stage: str, message: str) -> None:
     """Record an article the reader could not turn into a Record."""
-    conn.execute(
-        insert(schema.failures).values(origin=origin, stage=stage, message=message, created_at=now())
+    record_failures(conn, [(origin, stage, message)])
+
+
+def record_failures(conn: Connection, failures: Iterable[tuple[str, str, str]]) -> None:
+    """Record ``(origin, stage, message)`` for articles the reader could not turn into Records."""
+    stamp = now()
+    _insert(
+        conn,
+        schema.failures,
+        ({"origin": o, "stage": s, "message": m, "created_at": stamp} for o, s, m in failures),
     )
 
 
