@@ -65,8 +65,9 @@ class Ledger:
         """The SQLAlchemy engine (for tools and tests that inspect the database itself)."""
         return self.store.engine
 
-    # A verb is one transaction: `with self._read() as conn:` or `with self._write() as conn:`,
-    # then calls into ledger/ and query/ with that connection.
+    # A verb is one transaction: `self.store.read_retrying(work)` or `write_retrying(work)` (a
+    # transient error runs `work` again in a fresh one), or `with self._read() as conn:` where
+    # trying again is not safe; `work` calls into ledger/ and query/ with the connection.
     def _read(self) -> AbstractContextManager[Connection]:
         return self.store.read()
 
@@ -110,8 +111,8 @@ class Ledger:
 
     def has_version(self, article_id: str, content_hash: str) -> bool:
         """True when this exact text of this article is stored (so batch ingest can skip parsing it)."""
-        with self._read() as conn:
-            return repo.find_version(conn, article_id, content_hash) is not None
+        found = self.store.read_retrying(lambda conn: repo.find_version(conn, article_id, content_hash))
+        return found is not None
 
     def record_failure(self, origin: str, stage: str, message: str) -> None:
         """Record an article the reader could not read; batch runs go on after it."""
@@ -141,18 +142,15 @@ class Ledger:
 
     def failures(self) -> list[dict[str, Any]]:
         """Recorded failures, oldest first: origin, stage, message, created_at."""
-        with self._read() as conn:
-            return reads.failure_rows(conn)
+        return self.store.read_retrying(reads.failure_rows)
 
     def get_record(self, article_id: str, version: int | None = None) -> Record:
         """The Record as written (latest version unless ``version``); NotFoundError if absent."""
-        with self._read() as conn:
-            return reads.read_record(conn, article_id, version)
+        return self.store.read_retrying(lambda conn: reads.read_record(conn, article_id, version))
 
     def versions(self, article_id: str) -> list[int]:
         """The stored versions of an article, oldest first."""
-        with self._read() as conn:
-            return reads.versions(conn, article_id)
+        return self.store.read_retrying(lambda conn: reads.versions(conn, article_id))
 
     def latest_records(self) -> Iterator[Record]:
         """Every article's latest Record, in article id order (one read transaction)."""
@@ -161,53 +159,44 @@ class Ledger:
 
     def articles(self) -> list[ArticleSummary]:
         """Every article at its latest version."""
-        with self._read() as conn:
-            return reads.article_summaries(conn)
+        return self.store.read_retrying(reads.article_summaries)
 
     def sources(self) -> list[SourceSummary]:
         """Canonical sources of the latest versions, with counts and their flag status."""
-        with self._read() as conn:
-            return reads.source_summaries(conn)
+        return self.store.read_retrying(reads.source_summaries)
 
     def source(self, name: str) -> SourceProfile:
         """A source's attributions across the archive in time order; NotFoundError if none."""
-        with self._read() as conn:
-            return source_profile(conn, name)
+        return self.store.read_retrying(lambda conn: source_profile(conn, name))
 
     def impact(self, name: str) -> Impact:
         """Every sentence resting on the source, per article, and a drafted correction."""
-        with self._read() as conn:
-            return impact(conn, name)
+        return self.store.read_retrying(lambda conn: impact(conn, name))
 
     def diff(self, article_id: str, old: int | None = None, new: int | None = None) -> VersionDiff:
         """What changed between two versions of an article (default: the last two)."""
-        with self._read() as conn:
-            return version_diff(conn, article_id, old, new)
+        return self.store.read_retrying(lambda conn: version_diff(conn, article_id, old, new))
 
     def integrity_problems(self) -> list[str]:
         """Orphan rows, spans that no longer match the text, version gaps; empty means clean."""
-        with self._read() as conn:
-            return integrity.integrity_problems(conn)
+        return self.store.read_retrying(integrity.integrity_problems)
 
     def counts(self) -> dict[str, int]:
         """Rows stored: articles, versions, attributions, sources, failures, flags."""
-        with self._read() as conn:
-            return reads.table_counts(conn)
+        return self.store.read_retrying(reads.table_counts)
 
     def copy_to_sqlite(self, path: Any) -> dict[str, int]:
         """Write the whole ledger, plus analysis views, into a new standalone SQLite file."""
-        with self._read() as conn:
+        with self._read() as conn:  # not retried: a second try would find the first one's file
             return copy_to_sqlite(conn, path)
 
     # -- the event chain (audit log) ------------------------------------------------------------
 
     def events(self, *, limit: int | None = None) -> list[AuditEvent]:
         """The latest ``limit`` audit-log events (all when None), oldest first."""
-        with self._read() as conn:
-            return event_log.events(conn, limit=limit)
+        return self.store.read_retrying(lambda conn: event_log.events(conn, limit=limit))
 
     def verify_events(self, *, anchor: str | None = None) -> ChainCheck:
         """Recompute the audit log's hash chain and cross-check the flags; names the first problem."""
-        with self._read() as conn:
-            return event_log.verify_events(conn, anchor=anchor)
+        return self.store.read_retrying(lambda conn: event_log.verify_events(conn, anchor=anchor))
 

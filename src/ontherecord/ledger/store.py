@@ -162,6 +162,14 @@ class Store:
         except _DRIVER_ERRORS as exc:
             raise ledger_error(exc, self.shown) from exc
 
+    def read_retrying(self, work: Callable[[Connection], T]) -> T:
+        """Run ``work`` in a read transaction, again in a fresh one after a transient error.
+
+        Raises:
+            LedgerError: a database error, in our words, at once or once retrying gave up.
+        """
+        return self._retrying(work, write=False)
+
     def write_retrying(self, work: Callable[[Connection], T]) -> T:
         """Run ``work`` in a write transaction, again in a fresh one after a transient error.
 
@@ -173,12 +181,16 @@ class Store:
             LedgerFault: the database failed, or a transient error outlasted the retries.
             LedgerError: what the work wrote was refused (a Record's own problem).
         """
+        return self._retrying(work, write=True)
+
+    def _retrying(self, work: Callable[[Connection], T], *, write: bool) -> T:
         started = time.monotonic()
         pause = _BACKOFF_S[0]
         for attempt in range(1, _WRITE_ATTEMPTS + 1):
             try:
                 with self.engine.connect() as conn:
-                    conn.execution_options(ledger_write=True)
+                    if write:
+                        conn.execution_options(ledger_write=True)
                     with conn.begin():
                         return work(conn)
             except _DRIVER_ERRORS as exc:
