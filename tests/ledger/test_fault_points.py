@@ -83,9 +83,8 @@ def _fresh(dialect: str, folder: Path) -> str:
 
 
 def _calls(dialect: str, tmp_path: Path) -> int:
-    with Ledger(_fresh(dialect, tmp_path)) as ledger:
-        with injected(ledger.engine, Injector(dialect)) as counter:
-            _workload(ledger)
+    with Ledger(_fresh(dialect, tmp_path)) as ledger, injected(ledger.engine, Injector(dialect)) as counter:
+        _workload(ledger)
     return counter.calls
 
 
