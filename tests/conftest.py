@@ -36,3 +36,18 @@ def polnear_dev() -> Path:
     if not (path / "text").is_dir():
         pytest.skip(f"the PolNeAR corpus is not at {path} (set ONTHERECORD_SHARED to the shared/ folder)")
     return path
+
+
+# Long tiers that run only when asked for by name (`-m faults_full`, `-m crash_full`); an addopts `-m`
+# would be replaced by any other `-m` (make test-fast's "not slow"), so they are deselected here.
+_OPT_IN = ("faults_full", "crash_full")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    asked = config.getoption("markexpr", "") or ""
+    keep, drop = [], []
+    for item in items:
+        (drop if any(m in item.keywords and m not in asked for m in _OPT_IN) else keep).append(item)
+    if drop:
+        config.hook.pytest_deselected(items=drop)
+        items[:] = keep
