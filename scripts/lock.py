@@ -92,11 +92,16 @@ def main(argv: list[str] | None = None) -> int:
         print("lock: uv pip compile failed; requirements.lock is unchanged", file=sys.stderr)
         return done.returncode
     body = out.read_text(encoding="utf-8")
+    pins = sum(1 for line in body.splitlines() if line and not line[0].isspace() and not line.startswith("#"))
+    summary = f"{pins} packages, Python {PYTHON_VERSION}, {PLATFORM}"
+    # Left untouched when nothing changed: a newer lock file makes the next `make` rebuild the venv.
+    if LOCK.exists() and LOCK.read_text(encoding="utf-8") == HEADER + body:
+        print(f"lock: {LOCK.name} is up to date ({summary})")
+        return 0
     tmp = WORK / "requirements.lock.new"
     tmp.write_text(HEADER + body, encoding="utf-8")
     tmp.replace(LOCK)
-    pins = sum(1 for line in body.splitlines() if line and not line[0].isspace() and not line.startswith("#"))
-    print(f"lock: wrote {LOCK.name} ({pins} packages, Python {PYTHON_VERSION}, {PLATFORM})")
+    print(f"lock: wrote {LOCK.name} ({summary})")
     return 0
 
 
