@@ -94,7 +94,9 @@ def records(draw) -> Record:
     for start, end in zip(cuts, cuts[1:]):
         rests = ()
         if ids:
-            pairs = draw(st.lists(st.tuples(st.sampled_from(ids), st.sampled_from(list(RelianceHow))), max_size=3, unique=True))
+            pairs = draw(
+                st.lists(st.tuples(st.sampled_from(ids), st.sampled_from(list(RelianceHow))), max_size=3, unique=True)
+            )
             rests = tuple(Reliance(sid, how) for sid, how in pairs)
         sentences.append(Sentence(CharSpan(start, end), rests))
     notes = tuple(

@@ -1,4 +1,5 @@
-"""The shipped attribution model: loads, reads real PolNeAR articles, decodes exactly as crfsuite would, fails loudly."""
+"""The shipped attribution model: loads, reads real PolNeAR articles, decodes exactly as crfsuite would, fails
+loudly."""
 
 from __future__ import annotations
 

@@ -71,9 +71,13 @@ def ingest_cli(ctx: click.Context, paths: tuple[Path, ...], jobs: int | None, no
 
 
 @click.command("spark")
-@click.option("--input", "input_path", help="JSONL/WARC file or directory, or Parquet (id,url,title,published,text|html).")
+@click.option(
+    "--input", "input_path", help="JSONL/WARC file or directory, or Parquet (id,url,title,published,text|html)."
+)
 @click.option("--output", required=True, help="Output directory: records/ and failures/ as Parquet.")
-@click.option("--format", "fmt", type=click.Choice(["jsonl", "warc", "parquet"]), help="Input format (default: from suffixes).")
+@click.option(
+    "--format", "fmt", type=click.Choice(["jsonl", "warc", "parquet"]), help="Input format (default: from suffixes)."
+)
 @click.option("--master", help="Spark master URL (default: local[*], i.e. Spark local mode on this machine).")
 @click.option("--partitions", type=click.IntRange(min=1), help="Partitions to read with.")
 @click.option("--load", is_flag=True, help="Then load the Records into the ledger (--db). Without --input: load only.")
@@ -101,7 +105,9 @@ def spark_cli(
         try:
             from ontherecord.batch.spark import run_job
         except ImportError as exc:
-            raise click.ClickException(f"the Spark job needs pyspark: pip install 'ontherecord[spark]' ({exc})") from exc
+            raise click.ClickException(
+                f"the Spark job needs pyspark: pip install 'ontherecord[spark]' ({exc})"
+            ) from exc
         counts = run_job(input_path, output, fmt, settings=settings, master=master, partitions=partitions)
         click.echo(f"Spark: {counts['records']} records, {counts['failures']} failures -> {output}", err=True)
     if load:

@@ -79,7 +79,9 @@ def demo(ctx: click.Context, keep: Path | None) -> None:
             note = notes[0]
             named = record.source(note.source_ids[0])
             assert named is not None
-            click.echo("\n" + heading(f"The {note.kind.replace('_', ' ')} names {named.name}: flagged as discredited, the note as the reason."))
+            kind = note.kind.replace("_", " ")
+            flagged = f"The {kind} names {named.name}: flagged as discredited, the note as the reason."
+            click.echo("\n" + heading(flagged))
             click.echo("")
             ledger.flag(named.name, reason=note.text, status="discredited", author="ontherecord demo")
             from ontherecord.cli.ledger import impact_text
