@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from conftest import SEED
 
 import ontherecord
-from conftest import SEED
 from ontherecord.model.serialize import record_from_json, record_to_json
 
 

@@ -9,8 +9,8 @@ import json
 from pathlib import Path
 
 import pytest
-
 from conftest import DATA, SEED
+
 from ontherecord.model import Article, Record, Source
 from ontherecord.model.names import fold, name_key
 

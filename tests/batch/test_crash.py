@@ -12,8 +12,8 @@ import time
 from pathlib import Path
 
 import pytest
-
 from batch.archives import synthetic_articles, write_jsonl
+
 from ontherecord.archive import Ledger
 from ontherecord.batch.local import ingest_paths
 from ontherecord.settings import Settings

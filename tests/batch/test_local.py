@@ -7,8 +7,8 @@ import json
 from pathlib import Path
 
 import pytest
-
 from batch.archives import BATCH_DATA, article_texts, synthetic_articles, write_jsonl, write_warc
+
 from ontherecord.archive import Ledger
 from ontherecord.batch.local import count_pages, ingest_paths
 from ontherecord.batch.progress import Progress

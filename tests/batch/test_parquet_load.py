@@ -8,9 +8,9 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
+from batch.archives import BATCH_DATA
 from click.testing import CliRunner
 
-from batch.archives import BATCH_DATA
 from ontherecord.archive import Ledger
 from ontherecord.batch.parquet import load_parquet
 from ontherecord.cli import cli
