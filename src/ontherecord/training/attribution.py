@@ -91,7 +91,7 @@ def parse_articles(
     cache = cache_dir / f"{key}.spacy" if cache_dir is not None else None
     if cache is not None and cache.exists():
         docs = list(DocBin().from_disk(cache).get_docs(nlp.vocab))
-        if len(docs) == len(articles) and all(d.text == a.text for d, a in zip(docs, articles)):
+        if len(docs) == len(articles) and all(d.text == a.text for d, a in zip(docs, articles, strict=True)):
             return docs
         log.warning("%s: stale parse cache, parsing again", cache)
     docs = list(nlp.pipe((a.text for a in articles), batch_size=16))
@@ -336,7 +336,7 @@ def train_command(
     train_hash = corpus_hash(corpus)
     progress(f"parsing {len(train_articles)} training articles")
     train_docs = parse_articles(train_articles, nlp, cache_dir, parse_key(nlp, train_hash))
-    train_items = prepare(list(zip(train_articles, train_docs)))
+    train_items = prepare(list(zip(train_articles, train_docs, strict=True)))
     dev_items: list[Prepared] = []
     dev_hash = None
     if dev is not None:
@@ -344,7 +344,7 @@ def train_command(
         dev_hash = corpus_hash(dev)
         progress(f"parsing {len(dev_articles)} dev articles")
         dev_docs = parse_articles(dev_articles, nlp, cache_dir, parse_key(nlp, dev_hash))
-        dev_items = prepare(list(zip(dev_articles, dev_docs)))
+        dev_items = prepare(list(zip(dev_articles, dev_docs, strict=True)))
     grid = list(grid or default_grid())
     if not dev_items:
         grid = grid[:1]
