@@ -238,12 +238,12 @@ def diff_cli(ctx: click.Context, article: str, old: int | None, new: int | None,
         out.append("No differences.")
     if d.title[0] != d.title[1]:
         out.append(f"title: {d.title[0]!r} → {d.title[1]!r}")
-    for label, items in (("note added", d.notes_added), ("note removed", d.notes_removed)):
-        out += [f"{label}: {n}" for n in items]
-    for label, items in (("source added", d.sources_added), ("source removed", d.sources_removed)):
-        out += [f"{label}: {n}" for n in items]
-    for sign, items in (("+", d.attributions_added), ("-", d.attributions_removed)):
-        out += [f"{sign} {a.source} ({a.kind}, {a.cue!r}): {a.content}" for a in items]
+    for label, notes in (("note added", d.notes_added), ("note removed", d.notes_removed)):
+        out += [f"{label}: {n}" for n in notes]
+    for label, sources in (("source added", d.sources_added), ("source removed", d.sources_removed)):
+        out += [f"{label}: {n}" for n in sources]
+    for sign, attributions in (("+", d.attributions_added), ("-", d.attributions_removed)):
+        out += [f"{sign} {a.source} ({a.kind}, {a.cue!r}): {a.content}" for a in attributions]
     if d.text_diff:
         out += ["", heading("Text")]
         out += [

@@ -279,14 +279,14 @@ def gold_json(article: GoldArticle) -> list[dict[str, list[list[int]]]]:
     ]
 
 
-def score_model(model: AttributionModel, items: Sequence[Prepared]) -> dict:
+def score_model(model: AttributionModel, items: Sequence[Prepared]) -> dict[str, Any]:
     """Score ``model`` on prepared articles with the scorer's metrics (model only, no rules)."""
     docs = {p.article.id: (p.article.text, gold_json(p.article)) for p in items}
     preds = {p.article.id: predictions_json(model.predict(p.doc)) for p in items}
     return score_documents(docs, preds)
 
 
-def headline(res: dict) -> dict[str, float]:
+def headline(res: dict[str, Any]) -> dict[str, float]:
     """The figures a model is chosen and reported on: exact and overlap F1 per role."""
     m = res["metrics"]
     return {
@@ -311,7 +311,7 @@ def train_command(
     cache_dir: Path | None = None,
     grid: Sequence[TrainSettings] | None = None,
     progress: Callable[[str], None] = lambda msg: None,
-) -> dict:
+) -> dict[str, Any]:
     """Train on ``corpus``, choose among ``grid`` on ``dev`` (first entry when no dev), write ``out_dir``.
 
     Args:
@@ -328,7 +328,7 @@ def train_command(
     Returns:
         The metadata written.
     """
-    import spacy
+    from spacy import about as spacy_about
 
     started = time.perf_counter()
     nlp = load_nlp(Settings(nlp_package=nlp_package))
@@ -349,9 +349,9 @@ def train_command(
     if not dev_items:
         grid = grid[:1]
     tried = []
-    best: tuple[float, Path, TrainSettings, dict, dict] | None = None
+    best: tuple[float, Path, TrainSettings, dict[str, float], dict[str, Any]] | None = None
     with tempfile.TemporaryDirectory(prefix="otr-train-") as tmp:
-        cue_models: dict[tuple, Path] = {}
+        cue_models: dict[tuple[float, float, int], Path] = {}
         for n, settings in enumerate(grid):
             cand = Path(tmp) / f"cand{n}"
             cue_key = (settings.cue_c1, settings.cue_c2, settings.max_iterations)
@@ -360,7 +360,7 @@ def train_command(
                 train_items, cand, settings, seed, reuse_cue_from=cue_models.get(cue_key)
             )
             cue_models.setdefault(cue_key, cand / CUE_FILE)
-            scores: dict = {}
+            scores: dict[str, float] = {}
             if dev_items:
                 scores = headline(score_model(AttributionModel.load(cand), dev_items))
                 progress(f"  dev: {scores}")
@@ -379,7 +379,7 @@ def train_command(
         "version": __version__,
         "trained_on": {"path": str(corpus), "articles": len(train_articles), "corpus_sha256": train_hash},
         "dev": {"path": str(dev), "articles": len(dev_items), "corpus_sha256": dev_hash} if dev else None,
-        "nlp": {"package": nlp_package, "version": nlp.meta.get("version"), "spacy": spacy.__version__},
+        "nlp": {"package": nlp_package, "version": nlp.meta.get("version"), "spacy": spacy_about.__version__},
         "command": command,
         "seed": seed,
         "settings": settings.as_dict(),
