@@ -55,6 +55,8 @@ def ingest_cli(ctx: click.Context, paths: tuple[Path, ...], jobs: int | None, no
     Re-running changes nothing; after a crash, running again finishes the job. Articles that cannot
     be read are recorded in the failures table and the run goes on.
     """
+    # lazy: the batch runner loads the reading door and the archive (+75 ms measured), which
+    # `--help` and the other commands need not pay.
     from ontherecord.batch.local import ingest_paths
 
     settings = ctx.obj["settings"]
@@ -103,6 +105,7 @@ def spark_cli(
         raise click.UsageError("give --input to run the job, or --load to load an earlier job's --output")
     if input_path is not None:
         try:
+            # lazy: pyspark is an optional extra; without it only this command fails, with the hint below.
             from ontherecord.batch.spark import run_job
         except ImportError as exc:
             raise click.ClickException(
@@ -111,6 +114,7 @@ def spark_cli(
         counts = run_job(input_path, output, fmt, settings=settings, master=master, partitions=partitions)
         click.echo(f"Spark: {counts['records']} records, {counts['failures']} failures -> {output}", err=True)
     if load:
+        # lazy: the archive (SQLAlchemy, +165 ms measured) and the Parquet loader (+60 ms), for --load only.
         from ontherecord.archive import Ledger
         from ontherecord.batch.parquet import load_parquet
 

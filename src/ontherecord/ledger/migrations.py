@@ -139,7 +139,8 @@ def _impact_covering_indexes(conn: Connection) -> None:
 @LEDGER_MIGRATIONS("0003_audit_log")
 def _audit_log(conn: Connection) -> None:
     # The event chain, and an event for every flag stored before it existed, in their order, so
-    # an upgraded ledger verifies and keeps every flag. events imports now() from this module.
+    # an upgraded ledger verifies and keeps every flag.
+    # lazy: an import cycle: events imports now() from this module.
     from ontherecord.ledger import events
 
     schema.audit_log.create(conn, checkfirst=True)
