@@ -198,7 +198,7 @@ def model_predictions(docs: Iterable[Doc], settings: Settings) -> Iterator[list[
     Raises:
         ModelError: The model ``settings.model`` (None: the shipped one) cannot be loaded.
     """
-    # Imported here: the model pulls in numpy (60-90 ms measured), which reading without the
+    # lazy: the model pulls in numpy (60-90 ms measured), which reading without the
     # model, and every user of the door's other verbs, would otherwise pay at import.
     from ontherecord.attribution.learned import AttributionModel
 

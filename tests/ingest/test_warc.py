@@ -51,7 +51,9 @@ def _archive(path, gzip_records=True):
         writer.write_record(writer.create_warcinfo_record(path.name, {"software": "ontherecord tests"}))
         _response(writer, AXELROD_URI, (PAGES / "politico_axelrod_correction.html").read_bytes())
         _response(writer, "https://news.example.com/logo.png", b"\x89PNG\r\n\x1a\n", content_type="image/png")
-        _response(writer, "https://news.example.com/gone", b"<html><body>Not found</body></html>", status="404 Not Found")
+        _response(
+            writer, "https://news.example.com/gone", b"<html><body>Not found</body></html>", status="404 Not Found"
+        )
         _response(writer, "https://news.example.com/empty", b"<html><body><script>1</script></body></html>")
         _response(writer, STEIN_URI, (PAGES / "upi_stein_update.html").read_bytes())
         _response(writer, NO_DATE_URI, no_date.encode("cp1252"), content_type="text/html; charset=windows-1252",

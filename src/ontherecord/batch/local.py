@@ -267,8 +267,8 @@ def ingest_paths(
     summary = IngestSummary(jobs=jobs)
     own_ledger = ledger is None
     if ledger is None:
-        # Imported here: the ledger loads SQLAlchemy (0.4 s measured), which a caller handing its own
-        # ledger never needs.
+        # lazy: the ledger loads SQLAlchemy (0.4 s measured), which a caller handing its own ledger
+        # never needs.
         from ontherecord.archive import Ledger
 
         ledger = Ledger(settings.db)
