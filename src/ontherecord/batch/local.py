@@ -270,7 +270,7 @@ def ingest_paths(
     started = time.monotonic()
     roots = [Path(p) for p in paths]
     for path in roots:
-        if not path.exists():
+        if not path.exists() and not path.is_symlink():
             raise InputError(str(path), "no such file or directory")
     jobs = max(1, int(jobs))
     summary = IngestSummary(jobs=jobs)
