@@ -205,13 +205,8 @@ class Stream:
         self.close()
 
 
-def is_gzip_name(path: Path) -> bool:
-    """Whether the file's name says it is gzipped (``.gz``, any case)."""
-    return path.name.lower().endswith(".gz")
-
-
 def open_stream(path: Path) -> Stream:
-    """Open a regular file as a :class:`Stream`, gzipped when its name ends ``.gz`` or its bytes say so.
+    """Open a regular file as a :class:`Stream`, inflated when its bytes open with gzip's magic number.
 
     Raises:
         InputError: as :func:`open_regular`.
@@ -223,7 +218,8 @@ def open_stream(path: Path) -> Stream:
     except OSError as exc:
         raw.close()
         raise InputError(display(path), problem_of(exc)) from None
-    return Stream(path, raw, compressed=is_gzip_name(path) or head == _GZIP_MAGIC)
+    # The bytes decide, not the name: a ".jsonl.gz" that was never gzipped is still read.
+    return Stream(path, raw, compressed=head == _GZIP_MAGIC)
 
 
 def describe_stream_error(exc: BaseException) -> str:
@@ -245,7 +241,6 @@ __all__ = [
     "check_regular",
     "describe_stream_error",
     "display",
-    "is_gzip_name",
     "open_regular",
     "open_stream",
     "problem_of",

@@ -224,8 +224,13 @@ def _records(stream: Stream, name: str, settings: Settings) -> Iterator[Page | F
             pending = b""
             if not line:
                 if number == 0:
-                    yield Failure(name, "read", "not a WARC file: it is empty" if offset == 0 else
-                                  "not a WARC file: it holds no WARC record")
+                    yield Failure(
+                        name,
+                        "read",
+                        "not a WARC file: it is empty"
+                        if offset == 0
+                        else "not a WARC file: it holds no WARC record",
+                    )
                 return
             if not line.strip():
                 continue  # the blank lines that end every record

@@ -93,7 +93,8 @@ def _html(i: int) -> bytes:
     paras = "".join(f"<p>{s}</p>" for s in _SENTENCES)
     return (
         f"<!doctype html><html><head><meta charset='utf-8'><title>Library closes {i}</title></head>"
-        f"<body><nav>Home | World | Sport</nav><article><h1>Library closes {i}</h1>{paras}</article></body></html>"
+        f"<body><nav>Home | World | Sport</nav><article><h1>Library closes {i}</h1>{paras}</article>"
+        "</body></html>"
     ).encode()
 
 
@@ -107,20 +108,33 @@ def _jsonl(i: int) -> bytes:
 
 
 def warc_record(
-    uri: str | None, body: bytes, *, kind: str = "response", length: int | None = None, http: bool = True,
-    extra: bytes = b"", content_type: str = "text/html; charset=utf-8", status: str = "200 OK",
+    uri: str | None,
+    body: bytes,
+    *,
+    kind: str = "response",
+    length: int | None = None,
+    http: bool = True,
+    extra: bytes = b"",
+    content_type: str = "text/html; charset=utf-8",
+    status: str = "200 OK",
     http_extra: bytes = b"",
 ) -> bytes:
     """One WARC record written by hand, so that its framing can be broken on purpose."""
     if http and kind == "response":
         payload = (
-            f"HTTP/1.1 {status}\r\nContent-Type: {content_type}\r\n".encode() + http_extra
-            + f"Content-Length: {len(body)}\r\n\r\n".encode() + body
+            f"HTTP/1.1 {status}\r\nContent-Type: {content_type}\r\n".encode()
+            + http_extra
+            + f"Content-Length: {len(body)}\r\n\r\n".encode()
+            + body
         )
     else:
         payload = body
-    headers = [b"WARC/1.0", f"WARC-Type: {kind}".encode(), b"WARC-Record-ID: <urn:uuid:0000>",
-               b"WARC-Date: 2021-05-01T10:00:00Z"]
+    headers = [
+        b"WARC/1.0",
+        f"WARC-Type: {kind}".encode(),
+        b"WARC-Record-ID: <urn:uuid:0000>",
+        b"WARC-Date: 2021-05-01T10:00:00Z",
+    ]
     if uri is not None:
         headers.append(f"WARC-Target-URI: {uri}".encode())
     if kind != "response":
@@ -131,7 +145,9 @@ def warc_record(
 
 
 def _warc_records(i: int) -> list[bytes]:
-    info = warc_record(None, b"software: malformed-suite\r\n", kind="warcinfo", content_type="application/warc-fields")
+    info = warc_record(
+        None, b"software: malformed-suite\r\n", kind="warcinfo", content_type="application/warc-fields"
+    )
     return [
         info,
         warc_record(f"https://example.org/{i}/a", _html(i)),
@@ -165,6 +181,7 @@ SAMPLES = {
 
 # --- mutations --------------------------------------------------------------------------------
 
+
 def _bitflip(data: bytes, rng: random.Random, flips: int) -> bytes:
     out = bytearray(data)
     for _ in range(flips):
@@ -178,12 +195,28 @@ def _insert(data: bytes, rng: random.Random, what: bytes) -> bytes:
     return data[:pos] + what + data[pos:]
 
 
-_BAD_UTF8 = [b"\xff", b"\xfe\xff", b"\xc3", b"\xe2\x82", b"\xed\xa0\x80", b"\xf4\x90\x80\x80", b"\xc0\xaf", b"\x80\x80"]
-_BOMS = [b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff", b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff", b"\xef\xbb\xbf" * 2]
+_BAD_UTF8 = [
+    b"\xff",
+    b"\xfe\xff",
+    b"\xc3",
+    b"\xe2\x82",
+    b"\xed\xa0\x80",
+    b"\xf4\x90\x80\x80",
+    b"\xc0\xaf",
+    b"\x80\x80",
+]
+_BOMS = [
+    b"\xef\xbb\xbf",
+    b"\xff\xfe",
+    b"\xfe\xff",
+    b"\xff\xfe\x00\x00",
+    b"\x00\x00\xfe\xff",
+    b"\xef\xbb\xbf" * 2,
+]
 
 
 def _inner(fmt: str, data: bytes) -> tuple[bytes, bool]:
-    """The uncompressed bytes of a sample, and whether the sample is gzipped (mutated inside, then re-packed)."""
+    """The uncompressed bytes of a sample, and whether it is gzipped (then mutated inside, re-packed)."""
     if fmt in ("jsonl.gz", "warc.gz-single"):
         return gzip.decompress(data), True
     return data, False
@@ -212,14 +245,31 @@ def _mutations(rng: random.Random) -> list[tuple[str, str, bytes]]:
             out.append(("nul", fmt, _gz(bad) if packed else bad))
         for n in range(6):
             raw, packed = _inner(fmt, make(n))
-            out.append(("crlf-mix", fmt, _gz(raw.replace(b"\n", b"\r")) if packed else raw.replace(b"\n", b"\r")))
+            out.append(
+                ("crlf-mix", fmt, _gz(raw.replace(b"\n", b"\r")) if packed else raw.replace(b"\n", b"\r"))
+            )
     return out
 
 
 def _jsonl_lines(rng: random.Random) -> list[tuple[str, bytes]]:
     """Bad JSONL lines and types, each between two good lines."""
-    values: list[object] = [None, True, False, 0, -1, 1.5, 1e308, [], {}, ["a"], {"a": 1}, "", " ", "\n",
-                            "x" * 10]
+    values: list[object] = [
+        None,
+        True,
+        False,
+        0,
+        -1,
+        1.5,
+        1e308,
+        [],
+        {},
+        ["a"],
+        {"a": 1},
+        "",
+        " ",
+        "\n",
+        "x" * 10,
+    ]
     lines: list[bytes] = []
     for field in ("id", "text", "html", "title", "url", "published", "author"):
         for value in values:
@@ -236,14 +286,34 @@ def _jsonl_lines(rng: random.Random) -> list[tuple[str, bytes]]:
             else:
                 line = text[:-1] + f', "{field}": "{escape}"' + "}"
             lines.append(line.encode())
-    raw_lines = [b"[]", b"[1,2]", b'"a string"', b"42", b"null", b"true", b"{", b"}", b'{"id": "x",}',
-                 b"{'id': 'x'}", b'{"id": NaN, "text": "t"}', b'{"id": Infinity, "text": "t"}',
-                 b'{"id": 1' + b"0" * 5000 + b', "text": "t"}', b'{"id": "a", "id": "b", "text": "t t"}',
-                 b"\x00\x00\x00", b"\xff\xfe{", b'{"id": "x", "text": "t"} trailing', b"\t \t", b"\x1b[31mred",
-                 b'{"id": "x", "text": "' + b"\\" * 3 + b'"}', b'{"id": "x", "text": "\\x41"}']
+    raw_lines = [
+        b"[]",
+        b"[1,2]",
+        b'"a string"',
+        b"42",
+        b"null",
+        b"true",
+        b"{",
+        b"}",
+        b'{"id": "x",}',
+        b"{'id': 'x'}",
+        b'{"id": NaN, "text": "t"}',
+        b'{"id": Infinity, "text": "t"}',
+        b'{"id": 1' + b"0" * 5000 + b', "text": "t"}',
+        b'{"id": "a", "id": "b", "text": "t t"}',
+        b"\x00\x00\x00",
+        b"\xff\xfe{",
+        b'{"id": "x", "text": "t"} trailing',
+        b"\t \t",
+        b"\x1b[31mred",
+        b'{"id": "x", "text": "' + b"\\" * 3 + b'"}',
+        b'{"id": "x", "text": "\\x41"}',
+    ]
     lines += raw_lines
     nest = [b"[" * n + b"]" * n for n in (100, 1000, 5000, 100_000)]
-    nest += [b'{"id": "d", "text": "t", "x": ' + b'{"a":' * n + b"1" + b"}" * n + b"}" for n in (900, 3000, 50_000)]
+    nest += [
+        b'{"id": "d", "text": "t", "x": ' + b'{"a":' * n + b"1" + b"}" * n + b"}" for n in (900, 3000, 50_000)
+    ]
     nest += [b"[" * 200_000]  # unbalanced, and over the recursion limit
     lines += nest
     good = json.dumps({"id": "neighbour", "text": "The council said the library would close."}).encode()
@@ -260,16 +330,29 @@ def _huge(rng: random.Random) -> list[tuple[str, str, bytes]]:
     one_line = b'{"id": "big", "text": "' + b"a" * (MAX_LINE + 100) + b'"}\n'
     return [
         ("huge", "story.txt", big_text.encode()),
-        ("huge", "page.html", b"<html><body><article><p>" + big_text.encode() + b"</p></article></body></html>"),
+        (
+            "huge",
+            "page.html",
+            b"<html><body><article><p>" + big_text.encode() + b"</p></article></body></html>",
+        ),
         ("huge", "feed.jsonl", _jsonl(1) + one_line + _jsonl(2)),
         ("huge", "feed.jsonl", _jsonl(1) + line + b"\n" + _jsonl(2)),
         ("huge", "feed.jsonl", line),  # no newline at all
         ("huge", "feed.jsonl.gz", _gz(_jsonl(1) + one_line + _jsonl(2))),
-        ("huge", "crawl.warc", warc_record("https://example.org/big", b"<html><body><p>"
-                                           + big_text.encode() + b"</p></body></html>") + _warc(3)),
+        (
+            "huge",
+            "crawl.warc",
+            warc_record(
+                "https://example.org/big", b"<html><body><p>" + big_text.encode() + b"</p></body></html>"
+            )
+            + _warc(3),
+        ),
         ("huge-line", "story.txt", b"Headline\n\n" + b"word " * (MAX_ARTICLE_BYTES // 6)),
-        ("huge-header", "crawl.warc", b"WARC/1.0\r\nWARC-Type: response\r\nX: " + b"h" * 300_000 + b"\r\n\r\n"
-         + _warc(4)),
+        (
+            "huge-header",
+            "crawl.warc",
+            b"WARC/1.0\r\nWARC-Type: response\r\nX: " + b"h" * 300_000 + b"\r\n\r\n" + _warc(4),
+        ),
     ]
 
 
@@ -297,13 +380,18 @@ def _bombs() -> list[tuple[str, str, bytes]]:
 
 def _warc_framing() -> list[tuple[str, bytes]]:
     i = 7
-    good_a, good_b = warc_record(f"https://example.org/{i}/a", _html(i)), warc_record(f"https://example.org/{i}/b", _html(i))
+    good_a, good_b = (
+        warc_record(f"https://example.org/{i}/a", _html(i)),
+        warc_record(f"https://example.org/{i}/b", _html(i)),
+    )
     body = _html(9)
     broken = [
         warc_record("https://example.org/nolen", body, length=-1),
         warc_record("https://example.org/short", body, length=10),
         warc_record("https://example.org/long", body, length=len(body) * 3),
-        warc_record("https://example.org/nan", body, length=None).replace(b"Content-Length: ", b"Content-Length: x", 1),
+        warc_record("https://example.org/nan", body, length=None).replace(
+            b"Content-Length: ", b"Content-Length: x", 1
+        ),
         warc_record("https://example.org/neg", body).replace(b"Content-Length: ", b"Content-Length: -", 1),
         warc_record(None, body),
         warc_record("https://example.org/notype", body).replace(b"WARC-Type: response\r\n", b""),
@@ -312,8 +400,12 @@ def _warc_framing() -> list[tuple[str, bytes]]:
         warc_record("https://example.org/nocolon", body, extra=b"this line has no colon\r\n"),
         warc_record("https://example.org/fold", body, extra=b"X-Long: a\r\n  folded\r\n"),
         warc_record("https://example.org/nohttp", body, http=False),
-        warc_record("https://example.org/chunk", b"zz\r\nabc\r\n", http_extra=b"Transfer-Encoding: chunked\r\n"),
-        warc_record("https://example.org/chunk2", b"5\r\n<p>ab", http_extra=b"Transfer-Encoding: chunked\r\n"),
+        warc_record(
+            "https://example.org/chunk", b"zz\r\nabc\r\n", http_extra=b"Transfer-Encoding: chunked\r\n"
+        ),
+        warc_record(
+            "https://example.org/chunk2", b"5\r\n<p>ab", http_extra=b"Transfer-Encoding: chunked\r\n"
+        ),
         warc_record("https://example.org/gz", b"not gzip", http_extra=b"Content-Encoding: gzip\r\n"),
         warc_record("https://example.org/br", body, http_extra=b"Content-Encoding: br\r\n"),
         warc_record("https://example.org/status", body, status="abc"),
@@ -337,8 +429,18 @@ def _html_nesting() -> list[tuple[str, bytes]]:
     out = []
     for n in (300, 3000, 30_000):
         for tag in ("div", "p", "b", "table"):
-            out.append(("html-nesting", (f"<html><body><article><p>{_SENTENCES[0]}</p>" + f"<{tag}>" * n
-                                         + "deep" + f"</{tag}>" * n + "</article></body></html>").encode()))
+            out.append(
+                (
+                    "html-nesting",
+                    (
+                        f"<html><body><article><p>{_SENTENCES[0]}</p>"
+                        + f"<{tag}>" * n
+                        + "deep"
+                        + f"</{tag}>" * n
+                        + "</article></body></html>"
+                    ).encode(),
+                )
+            )
     out.append(("html-nesting", b"<html>" + b"<!--" * 1000 + b"<p>x</p>"))
     out.append(("html-nesting", b"<" * 40_000))
     out.append(("html-nesting", b"<html><body>" + b"<p>" * 20_000))

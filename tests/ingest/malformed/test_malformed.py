@@ -1,4 +1,4 @@
-"""The malformed-input suite: every generated case through the real `ontherecord ingest`, one good article beside it.
+"""The malformed-input suite: each generated case through the real `ontherecord ingest`, beside a good one.
 
 For each case: no abort (exit 0 or 1, never 70, never a traceback), the good article stored, no
 hang past the per-case limit, and every failure one line that names its item (its origin lies in
@@ -14,7 +14,6 @@ unreadable file and folder are also refused on purpose as the OS would refuse an
 
 from __future__ import annotations
 
-import json
 import logging
 import os
 import signal
@@ -28,8 +27,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-
 from ingest.malformed.generator import MAX_ARTICLE_BYTES, Case, build, cases, fast_cases, generate, good_text
+
 from ontherecord.cli import main
 from ontherecord.ingest.files import display
 
@@ -110,7 +109,7 @@ def _ingest(batch: list[Case], root: Path, limit: int) -> Outcome:
     settings = root / "settings.toml"
     settings.write_text(f"max_article_bytes = {MAX_ARTICLE_BYTES}\nbatch_size = 32\n", encoding="utf-8")
     argv = ["--db", os.fspath(db), "--config", os.fspath(settings), "ingest", "--format", "json", *args]
-    # Each run configures logging afresh on its own captured stderr (the CLI's basicConfig is once per process).
+    # Each run configures logging afresh on its own captured stderr (the CLI's basicConfig runs once).
     saved = logging.root.handlers[:]
     logging.root.handlers = []
     started = time.monotonic()
@@ -128,13 +127,17 @@ def _ingest(batch: list[Case], root: Path, limit: int) -> Outcome:
         except BaseException as exc:  # an exception past main() is an abort too
             code = None
             print(f"raised past main(): {type(exc).__name__}: {exc}")
-        output = streams[0].getvalue().decode("utf-8", "replace") + streams[1].getvalue().decode("utf-8", "replace")
+        output = streams[0].getvalue().decode("utf-8", "replace") + streams[1].getvalue().decode(
+            "utf-8", "replace"
+        )
     logging.root.handlers = saved
     outcome = Outcome(code, output, time.monotonic() - started, hung=hung)
     if db.exists():
         with sqlite3.connect(db) as conn:
             outcome.good = {row[0] for row in conn.execute("SELECT id FROM articles WHERE id LIKE 'good_%'")}
-            outcome.failures = [tuple(row) for row in conn.execute("SELECT origin, stage, message FROM failures")]
+            outcome.failures = [
+                tuple(row) for row in conn.execute("SELECT origin, stage, message FROM failures")
+            ]
     return outcome
 
 
@@ -165,7 +168,7 @@ def _problems(batch: list[Case], root: Path, outcome: Outcome) -> list[str]:
 
 
 def run_suite(selected: list[Case], tmp: Path) -> tuple[list[str], float, float]:
-    """Run ``selected`` in batches; (problems naming cases, total seconds, slowest case alone or batch/case)."""
+    """Run ``selected`` in batches: (problems naming cases, total seconds, slowest seconds per case)."""
     started = time.monotonic()
     problems: list[str] = []
     slowest = 0.0
