@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from ingest.malformed.generator import warc_record
+from ledger.ledger_builders import ledger_params, open_fresh_ledger
 
 from ontherecord.archive import Ledger
 from ontherecord.cli import main
@@ -70,7 +71,7 @@ def ingest(*args: str | Path) -> tuple[int, str]:
     return code, out
 
 
-def stored(db: Path) -> list[str]:
+def stored(db: Path | str) -> list[str]:
     with Ledger(str(db)) as ledger:
         return sorted(a.id for a in ledger.articles())
 
@@ -109,6 +110,25 @@ def test_nul_characters_are_removed_from_text_and_metadata(tmp_path: Path, cfg: 
     [page] = list(iter_jsonl(path, cfg))
     article, _ = clean_page(page)
     assert (article.id, article.title, article.text) == ("nul", "Bridge", "The mayor said so.")
+
+
+@pytest.mark.parametrize("dialect", ledger_params())
+def test_nul_and_surrogates_reach_neither_dialect(tmp_path: Path, dialect: str) -> None:
+    # On PostgreSQL a NUL in one article used to fail the whole batch's write.
+    db = open_fresh_ledger(dialect, tmp_path)
+    path = tmp_path / "feed.jsonl"
+    rows = [
+        '{"id": "nul", "title": "Bridge\\u0000", "text": "The mayor\\u0000 said the bridge would reopen."}',
+        '{"id": "half", "title": "\\ud83d", "text": "The mayor said the bridge would reopen."}',
+        '{"id": "plain", "text": "The mayor said the bridge would reopen."}',
+    ]
+    path.write_text("\n".join(rows) + "\n")
+    code, out = ingest("--db", db, "ingest", "--no-progress", path)
+    assert code in (0, 1), out
+    assert f'{path}:2: read: "title" holds a lone surrogate escape' in out
+    assert stored(db) == ["nul", "plain"]
+    with Ledger(db) as ledger:
+        assert [a.title for a in ledger.articles() if a.id == "nul"] == ["Bridge"]
 
 
 def test_an_over_long_line_is_refused_without_holding_it(tmp_path: Path) -> None:
@@ -315,3 +335,19 @@ def test_no_archive_bytes_reach_a_message(tmp_path: Path, cfg: Settings, capsys,
     everything = " ".join(f"{i.origin} {i.message}" for i in items if isinstance(i, Failure))
     everything += printed.out + printed.err + caplog.text
     assert "SECRET" not in everything
+
+
+def test_a_readers_bug_fails_its_file_only(tmp_path: Path, cfg: Settings, monkeypatch) -> None:
+    from ontherecord.ingest import readers
+
+    def broken(path: Path, settings: Settings) -> Iterator[Page | Failure]:
+        raise TypeError("a bug, with the data in its message")
+        yield  # pragma: no cover
+
+    monkeypatch.setattr(readers, "iter_jsonl", broken)
+    (tmp_path / "feed.jsonl").write_text(json.dumps({"id": "a", "text": TEXT}))
+    (tmp_path / "good.txt").write_text(f"Headline\n\n{TEXT}\n")
+    assert outline(list(read_path(tmp_path, cfg))) == [
+        ("failure", f"{tmp_path / 'feed.jsonl'}: internal error while reading (TypeError)"),
+        ("page", "good"),
+    ]
