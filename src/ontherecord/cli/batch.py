@@ -60,7 +60,8 @@ def ingest_cli(ctx: click.Context, paths: tuple[Path, ...], jobs: int | None, no
     from ontherecord.batch.local import ingest_paths
 
     settings = ctx.obj["settings"]
-    missing = [p for p in paths if not p.exists()]
+    # A symlink that leads nowhere (or to itself) is an item that fails to read, not a mistyped path.
+    missing = [p for p in paths if not p.exists() and not p.is_symlink()]
     if missing:
         raise click.ClickException(f"{missing[0]}: no such file or directory")
     summary = ingest_paths(
