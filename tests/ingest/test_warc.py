@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pytest
 
-from ontherecord.errors import InputError
 from ontherecord.ingest.clean import clean_page
 from ontherecord.ingest.readers import read_path
 from ontherecord.ingest.warc import iter_warc

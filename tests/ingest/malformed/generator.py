@@ -281,10 +281,9 @@ def _jsonl_lines(rng: random.Random) -> list[tuple[str, bytes]]:
             base = {"id": "s", "text": "The mayor said the bridge would reopen."}
             text = json.dumps(base)
             key = f'"{field}": "'
-            if key in text:
-                line = text.replace(key, key + escape, 1)
-            else:
-                line = text[:-1] + f', "{field}": "{escape}"' + "}"
+            line = (
+                text.replace(key, key + escape, 1) if key in text else text[:-1] + f', "{field}": "{escape}"' + "}"
+            )
             lines.append(line.encode())
     raw_lines = [
         b"[]",
