@@ -38,16 +38,29 @@ def polnear_dev() -> Path:
     return path
 
 
-# Long tiers that run only when asked for by name (`-m faults_full`, `-m crash_full`); an addopts `-m`
-# would be replaced by any other `-m` (make test-fast's "not slow"), so they are deselected here.
-_OPT_IN = ("faults_full", "crash_full")
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--malformed-full",
+        action="store_true",
+        help="also run the whole malformed-input suite (tests marked malformed_full; minutes)",
+    )
+
+
+# Long tiers that run only when asked for by name (`-m faults_full`, `-m crash_full`, `-m malformed_full`
+# or --malformed-full); an addopts `-m` would be replaced by any other `-m` (make test-fast's "not slow"),
+# so they are deselected here, not skipped.
+_OPT_IN = ("malformed_full", "faults_full", "crash_full")
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     asked = config.getoption("markexpr", "") or ""
+    wanted = {m for m in _OPT_IN if m in asked}
+    if config.getoption("--malformed-full"):
+        wanted.add("malformed_full")
     keep, drop = [], []
     for item in items:
-        (drop if any(m in item.keywords and m not in asked for m in _OPT_IN) else keep).append(item)
+        opt_in = [m for m in _OPT_IN if item.get_closest_marker(m) is not None]
+        (drop if any(m not in wanted for m in opt_in) else keep).append(item)
     if drop:
         config.hook.pytest_deselected(items=drop)
         items[:] = keep
