@@ -7,6 +7,7 @@ The boundaries (token offsets, plain ints: the Doc stays serialisable) are kept 
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -47,8 +48,14 @@ def sentence_pieces(doc: Doc, paragraphs: Sequence[CharSpan]) -> list[tuple[Char
     """
     text = doc.text
     out: list[tuple[CharSpan, Span]] = []
+    # Paragraphs are sorted and disjoint: bisect to the first one a sentence can reach, rather
+    # than trying every paragraph for every sentence (quadratic on a page of short paragraphs).
+    para_ends = [para.end for para in paragraphs]
     for sent in sentences(doc):
-        for para in paragraphs:
+        for k in range(bisect.bisect_right(para_ends, sent.start_char), len(paragraphs)):
+            para = paragraphs[k]
+            if para.start >= sent.end_char:
+                break
             start, end = max(sent.start_char, para.start), min(sent.end_char, para.end)
             if start >= end:
                 continue
