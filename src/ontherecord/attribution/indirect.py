@@ -21,6 +21,7 @@ from ontherecord.attribution.cues import cue_tokens
 from ontherecord.attribution.speakers import adjacent_phrase, subject_tokens
 from ontherecord.model.attribution import AttributionKind
 from ontherecord.model.spans import CharSpan
+from ontherecord.nlp.sentences import sentence_of
 
 if TYPE_CHECKING:
     from spacy.tokens import Span, Token
@@ -52,7 +53,7 @@ def _content_kind(ctx: Context, span: CharSpan, base: AttributionKind) -> Attrib
 
 def _sentence_bounds(ctx: Context, token: Token) -> CharSpan:
     """The token's sentence, cut to its paragraph (parsed sentences can run over a line break)."""
-    sent: Span = token.sent
+    sent: Span = sentence_of(token)
     span = CharSpan(sent.start_char, sent.end_char)
     k = ctx.paragraph_of(token.idx)
     if k < 0:
@@ -147,7 +148,8 @@ def _frame_content(ctx: Context, verb: Token) -> list[tuple[int, int]] | None:
     lo, hi = ctx.paragraph_tokens(verb)
     if any(c.dep_ in _CLAUSE_DEPS and verb.i < c.i < hi for c in verb.children):
         return None
-    sent_lo, sent_hi = max(verb.sent.start, lo), min(verb.sent.end, hi)
+    sent = sentence_of(verb)
+    sent_lo, sent_hi = max(sent.start, lo), min(sent.end, hi)
     cues = cue_tokens(verb)
     subj = subject_tokens(ctx, verb)
     frame_lo, frame_hi = cues[0].i, verb.i + 1

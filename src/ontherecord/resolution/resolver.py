@@ -36,6 +36,7 @@ from ontherecord.nlp.lexicon import (
     pronouns,
     resolution_cues,
 )
+from ontherecord.nlp.sentences import sentence_of
 from ontherecord.resolution.coref import (
     Discourse,
     Entity,
@@ -264,8 +265,8 @@ class _Resolver:
                 return speaker
         if feats is not None and feats.number == "plur":
             # "they said": the latest plural noun for people in this or the previous sentence is the group.
-            sent = tok.sent
-            start = self.doc[sent.start - 1].sent.start if sent.start > 0 else sent.start
+            sent = sentence_of(tok)
+            start = sentence_of(self.doc[sent.start - 1]).start if sent.start > 0 else sent.start
             for prev in reversed(list(self.doc[start : tok.i])):
                 if prev.tag_ in ("NNS", "NNPS") and prev.lemma_.lower() in person_nouns() and prev.dep_ != "compound":
                     own = [t for t in prev.subtree if t.i <= prev.i or t.dep_ in ("amod", "compound")]
