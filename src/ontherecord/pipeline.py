@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from ontherecord.attribution.extractor import extract_attributions
 from ontherecord.claims.qualifiers import attach_qualifiers
 from ontherecord.claims.reliance import rely
+from ontherecord.deadline import ArticleTimeout, time_limit
 from ontherecord.errors import ExtractionError, InputError, OntherecordError
 from ontherecord.ingest import formats
 from ontherecord.ingest.clean import clean_page
@@ -60,8 +61,25 @@ def _stage(origin: str, stage: str) -> Iterator[None]:
         yield
     except OntherecordError:
         raise
+    except ArticleTimeout as exc:  # the article's time ran out in this stage
+        raise ExtractionError(origin, stage, str(exc)) from None
     except Exception as exc:  # a bug or a pathological article: name the stage, keep the batch going
         raise ExtractionError(origin, stage, f"{type(exc).__name__}: {exc}") from exc
+
+
+@contextmanager
+def _limited(origin: str, settings: Settings) -> Iterator[None]:
+    """Run one article's work under ``settings.article_timeout_s``.
+
+    Inside a stage the alarm becomes that stage's ExtractionError (see :func:`_stage`); between
+    stages it becomes one of stage ``read``, so the time limit never escapes as anything but the
+    article's Failure.
+    """
+    try:
+        with time_limit(settings.article_timeout_s):
+            yield
+    except ArticleTimeout as exc:
+        raise ExtractionError(origin, "read", str(exc)) from None
 
 
 def failure(origin: str, stage: str, exc: Exception) -> Failure:
@@ -135,24 +153,40 @@ def looks_like_path(text: str) -> bool:
 # --- clean ------------------------------------------------------------------------------------
 
 
-def clean(page: Page) -> tuple[Article, tuple[Note, ...]]:
-    """Clean a page into its Article body and notes.
+def clean(page: Page, settings: Settings | None = None) -> tuple[Article, tuple[Note, ...]]:
+    """Clean a page into its Article body and notes, within ``settings.article_timeout_s``.
+
+    Args:
+        page: The page as read.
+        settings: For the time limit and ``max_article_chars`` (None: the defaults).
 
     Raises:
-        InputError: Nothing is left after removing the page chrome.
-        ExtractionError: Cleaning failed (stage ``clean``).
+        InputError: Nothing is left after removing the page chrome, or the body is longer than
+            ``settings.max_article_chars`` (checked here, so it fails before any parsing).
+        ExtractionError: Cleaning failed or ran out of time (stage ``clean``).
     """
-    with _stage(page.origin, "clean"):
+    settings = settings or Settings()
+    with _limited(page.origin, settings), _stage(page.origin, "clean"):
         article, notes = clean_page(page)
     if not article.text.strip():
         raise InputError(page.origin, "no article text left after removing page chrome")
+    if len(article.text) > settings.max_article_chars:
+        raise InputError(page.origin, too_long(len(article.text), settings))
     return article, notes
 
 
-def cleaned(page: Page) -> Cleaned | Failure:
+def too_long(chars: int, settings: Settings) -> str:
+    """The message for an article body over ``settings.max_article_chars``."""
+    return (
+        f"article text is {chars:,} characters after cleaning; one article may be at most "
+        f"{settings.max_article_chars:,} (setting max_article_chars)"
+    )
+
+
+def cleaned(page: Page, settings: Settings | None = None) -> Cleaned | Failure:
     """:func:`clean` under the failure policy: the Cleaned article, or the page's Failure (stage ``clean``)."""
     try:
-        article, notes = clean(page)
+        article, notes = clean(page, settings)
     except OntherecordError as exc:
         return failure(page.origin, "clean", exc)
     return Cleaned(page.origin, article, notes)
@@ -218,10 +252,11 @@ def process_page(page: Page, nlp: Language | None = None, settings: Settings | N
     """Read one page into a Record. Raises InputError / ExtractionError naming the page."""
     settings = settings or Settings()
     nlp = nlp or load_nlp(settings)
-    article, notes = clean(page)
-    with _stage(page.origin, "parse"):
-        doc = nlp(article.text)
-    return read_doc(article, notes, doc, settings, page.origin)
+    article, notes = clean(page, settings)
+    with _limited(page.origin, settings):
+        with _stage(page.origin, "parse"):
+            doc = nlp_pipeline.parse(nlp, article.text)
+        return read_doc(article, notes, doc, settings, page.origin)
 
 
 def read(path_or_text: str | Path, settings: Settings | None = None) -> Record:
@@ -245,44 +280,61 @@ def read_articles(articles: Sequence[Article], nlp: Language, settings: Settings
 def read_cleaned(jobs: Sequence[Cleaned], nlp: Language, settings: Settings) -> list[Record | Failure]:
     """Parse and read cleaned articles, in order; an article that fails becomes its Failure.
 
+    Each article gets ``settings.article_timeout_s`` for its parse and its reading stages. Several
+    articles are parsed in one spaCy batch, which gets one article's time: a batch that fails or
+    runs past it is parsed again article by article, so only the article at fault fails.
+
     Args:
         jobs: Articles from :func:`cleaned`.
         nlp: The loaded spaCy pipeline.
-        settings: Settings (batch size, model choice).
+        settings: Settings (batch size, model choice, time limit).
 
     Returns:
         One Record or Failure per job, in the order given.
     """
+    if len(jobs) == 1:
+        return [_read_alone(jobs[0], nlp, settings)]
     try:
-        docs = list(parse((job.article.text for job in jobs), nlp, settings))
-    except Exception:  # one pathological text spoils nlp.pipe's batch: parse one by one to find it
-        if len(jobs) == 1:
-            log.debug("parse failed on %s", jobs[0].origin, exc_info=True)
-            return [Failure(jobs[0].origin, "parse", _describe_parse_error(jobs[0], nlp))]
-        out: list[Record | Failure] = []
-        for job in jobs:
-            out.extend(read_cleaned([job], nlp, settings))
-        return out
-    results: list[Record | Failure] = []
-    for job, doc in zip(jobs, docs, strict=True):
-        try:
-            results.append(read_doc(job.article, job.notes, doc, settings, job.origin))
-        except (ImportError, MemoryError):  # a broken install or a full machine: no article would fare better
-            raise
-        except OntherecordError as exc:
-            results.append(failure(job.origin, "extract", exc))
-        except Exception as exc:  # a bug outside any stage (assembling the Record): this article only
-            log.debug("reading %s failed", job.origin, exc_info=True)
-            results.append(failure(job.origin, "read", exc))
-    return results
+        with time_limit(settings.article_timeout_s):
+            docs = list(parse((job.article.text for job in jobs), nlp, settings))
+    except (Exception, ArticleTimeout):  # one pathological text spoils nlp.pipe's batch: one by one
+        log.debug("batch parse failed; parsing its %d articles one by one", len(jobs), exc_info=True)
+        return [_read_alone(job, nlp, settings) for job in jobs]
+    return [_read_parsed(job, doc, settings) for job, doc in zip(jobs, docs, strict=True)]
 
 
-def _describe_parse_error(job: Cleaned, nlp: Language) -> str:
+def _read_alone(job: Cleaned, nlp: Language, settings: Settings) -> Record | Failure:
+    """One article, parse included, under one time limit."""
     try:
-        nlp(job.article.text)
-    except Exception as exc:
-        return f"{type(exc).__name__}: {exc}"
-    return "spaCy failed on this article inside a batch"
+        with _limited(job.origin, settings):
+            try:
+                doc = nlp_pipeline.parse(nlp, job.article.text)
+            except (ImportError, MemoryError):
+                raise
+            except Exception as exc:
+                log.debug("parse failed on %s", job.origin, exc_info=True)
+                return Failure(job.origin, "parse", f"{type(exc).__name__}: {exc}")
+            except ArticleTimeout as exc:
+                return Failure(job.origin, "parse", str(exc))
+            return _read_parsed(job, doc, settings, limited=False)
+    except ExtractionError as exc:  # the time ran out between stages
+        return failure(job.origin, exc.stage, exc)
+
+
+def _read_parsed(job: Cleaned, doc: Doc, settings: Settings, limited: bool = True) -> Record | Failure:
+    """The stages after the parse for one article (under its own time limit when ``limited``)."""
+    try:
+        if limited:
+            with _limited(job.origin, settings):
+                return read_doc(job.article, job.notes, doc, settings, job.origin)
+        return read_doc(job.article, job.notes, doc, settings, job.origin)
+    except (ImportError, MemoryError):  # a broken install or a full machine: no article would fare better
+        raise
+    except OntherecordError as exc:
+        return failure(job.origin, "extract", exc)
+    except Exception as exc:  # a bug outside any stage (assembling the Record): this article only
+        log.debug("reading %s failed", job.origin, exc_info=True)
+        return failure(job.origin, "read", exc)
 
 
 def process_pages(
@@ -296,7 +348,7 @@ def process_pages(
     # Failures keep their place in the stream, so batch only the good ones between them.
     buffer: list[Cleaned] = []
     for item in pages:
-        ready = item if isinstance(item, Failure) else cleaned(item)
+        ready = item if isinstance(item, Failure) else cleaned(item, settings)
         if isinstance(ready, Failure):
             yield from read_cleaned(buffer, nlp, settings) if buffer else ()
             buffer.clear()

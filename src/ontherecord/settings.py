@@ -35,7 +35,18 @@ class Settings:
         "Least confidence of a model attribution whose cue no rule found (chosen on PolNeAR dev).",
     )
     max_article_bytes: int = _setting(
-        10_000_000, "Largest single article (file, JSONL text or WARC record) the reader accepts."
+        10_000_000,
+        "Largest single article as read, markup included (a file, a JSONL record's text or html, a "
+        "WARC record), in bytes; checked before reading.",
+    )
+    max_article_chars: int = _setting(
+        500_000,
+        "Longest article body, in characters after cleaning, that is parsed; a longer one fails at "
+        "once, before parsing (spaCy itself refuses over 1,000,000).",
+    )
+    article_timeout_s: float = _setting(
+        120.0,
+        "Seconds one article may take to parse and read before it fails and the run goes on (0: no limit).",
     )
     batch_size: int = _setting(16, "Articles handed to spaCy's nlp.pipe at once.")
     jobs: int = _setting(1, "Worker processes for batch ingest.")

@@ -18,15 +18,20 @@ if TYPE_CHECKING:
 # a source or content, while quotation marks are kept (PolNeAR's content includes them).
 _TRIM = set(".,;:!?…—–-") | {"--"}
 _PAIRS = {"(": ")", "[": "]"}
+_CLOSERS = {v: k for k, v in _PAIRS.items()}
 
 
 def _edge_bracket(doc: Doc, start: int, end: int) -> tuple[bool, bool]:
     """Whether the first / last token is a bracket left without its partner inside the span
     ("(R-Ind.)" keeps its closing bracket, a stray "(" does not)."""
-    words = [t.text for t in doc[start:end]]
-    first = words[0] in _PAIRS and _PAIRS[words[0]] not in words[1:]
-    closers = {v: k for k, v in _PAIRS.items()}
-    last = words[-1] in closers and closers[words[-1]] not in words[:-1]
+    # The span's words are read only when an edge is a bracket: spans can be most of a long text.
+    first = last = False
+    partner = _PAIRS.get(doc[start].text)
+    if partner is not None:
+        first = all(doc[i].text != partner for i in range(start + 1, end))
+    partner = _CLOSERS.get(doc[end - 1].text)
+    if partner is not None:
+        last = all(doc[i].text != partner for i in range(start, end - 1))
     return first, last
 
 

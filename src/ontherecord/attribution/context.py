@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import bisect
+import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -16,6 +17,8 @@ if TYPE_CHECKING:
 
 
 DOUBLE_MARKS = frozenset(DOUBLE_OPEN + DOUBLE_CLOSE + DOUBLE_EITHER)
+# Every offset where a double mark stands (two apostrophes included), overlapping matches too.
+_MARK_AT = re.compile("(?=[" + re.escape("".join(sorted(DOUBLE_MARKS))) + "]|'')")
 
 
 @dataclass
@@ -44,6 +47,12 @@ class Context:
     _quote_of_token: dict[int, int] = field(default_factory=dict, repr=False)
     _para_tokens: dict[int, tuple[int, int]] = field(default_factory=dict, repr=False)
     _quote_starts: list[int] = field(default_factory=list, repr=False)
+    # Built on first use (see has_stray_mark, quotes_within): both are asked once per candidate,
+    # and scanning the text or every quote each time is quadratic on a page of many cues.
+    _strays: list[int] | None = field(default=None, repr=False)
+    _all_quotes: list[CharSpan] | None = field(default=None, repr=False)
+    # Token indices the indirect rules may cut a content at (``indirect._cut_at_next_cue``).
+    report_tokens: list[int] | None = field(default=None, repr=False)
 
     @classmethod
     def build(cls, doc: Doc, layout: ArticleLayout, lexicon: Lexicon | None = None) -> Context:
@@ -97,11 +106,29 @@ class Context:
     def has_stray_mark(self, span: CharSpan) -> bool:
         """True when ``span`` holds a double quote mark that no paired quote explains: where
         such a quote ends is unknown, so content built across it would be a guess."""
-        text = self.text
-        for i in range(span.start, span.end):
-            if (text[i] in DOUBLE_MARKS or text.startswith("''", i)) and self.quote_covering(i) is None:
-                return True
-        return False
+        if self._strays is None:
+            self._strays = [
+                m.start() for m in _MARK_AT.finditer(self.text) if self.quote_covering(m.start()) is None
+            ]
+        k = bisect.bisect_left(self._strays, span.start)
+        return k < len(self._strays) and self._strays[k] < span.end
+
+    def quotes_within(self, span: CharSpan) -> list[CharSpan]:
+        """Spans of the quotes, double and single, lying wholly inside ``span``, by position.
+
+        Quotes never overlap one another (single ones are only sought outside double ones), so
+        sorted by start they are sorted by end too.
+        """
+        if self._all_quotes is None:
+            self._all_quotes = sorted(q.span for q in self.quotes + self.single_quotes)
+        quotes = self._all_quotes
+        k = bisect.bisect_left(quotes, CharSpan(span.start, span.start))
+        out = []
+        while k < len(quotes) and quotes[k].start < span.end:
+            if quotes[k].end <= span.end:
+                out.append(quotes[k])
+            k += 1
+        return out
 
     def quote_covering(self, char: int) -> Quote | None:
         """The double quote whose span holds character ``char``, if any."""

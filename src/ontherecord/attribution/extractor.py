@@ -10,9 +10,10 @@ missed. Without a model (none shipped, or ``settings.use_model`` off) the rules 
 
 from __future__ import annotations
 
+import bisect
 import functools
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Protocol
 
 from ontherecord.attribution.candidate import Candidate
@@ -22,7 +23,7 @@ from ontherecord.attribution.indirect import find_indirect
 from ontherecord.attribution.rules import kind_of, to_attribution
 from ontherecord.errors import ModelError
 from ontherecord.model.attribution import Attribution
-from ontherecord.model.spans import CharSpan, Spans, spans_overlap
+from ontherecord.model.spans import CharSpan, Spans
 from ontherecord.nlp.layout import ArticleLayout
 
 if TYPE_CHECKING:
@@ -72,6 +73,27 @@ def load_model(path: str | None = None) -> AttributionPredictor | None:
     return model
 
 
+class _Cues:
+    """The rules' cues, to ask whether a span overlaps any of them by bisection: the model's cues
+    are each checked against every rule cue, which is quadratic on a page of thousands of cues."""
+
+    def __init__(self, cues: Iterable[CharSpan]) -> None:
+        # Overlapping cues are merged: a span overlaps the union iff it overlaps one of them.
+        self._starts: list[int] = []
+        self._ends: list[int] = []
+        for cue in sorted(cues):
+            if self._starts and cue.start < self._ends[-1]:
+                self._ends[-1] = max(self._ends[-1], cue.end)
+            else:
+                self._starts.append(cue.start)
+                self._ends.append(cue.end)
+
+    def overlap(self, span: CharSpan) -> bool:
+        """Whether ``span`` shares a character with one of the cues (``CharSpan.overlaps``)."""
+        i = bisect.bisect_left(self._starts, span.end) - 1
+        return i >= 0 and self._ends[i] > span.start
+
+
 def merge(
     ctx: Context, predicted: Sequence[Prediction], ruled: list[Candidate], min_confidence: float
 ) -> list[Candidate]:
@@ -98,10 +120,10 @@ def merge(
         The combined candidates, unsorted.
     """
     out = list(ruled)
-    rule_cues = [c for r in ruled for c in r.cue]
+    rule_cues = _Cues(c for r in ruled for c in r.cue)
     for pred in predicted:
         cue, content = list(pred.cue), list(pred.content)
-        if not cue or pred.confidence < min_confidence or spans_overlap(cue, rule_cues):
+        if not cue or pred.confidence < min_confidence or any(rule_cues.overlap(c) for c in cue):
             continue
         out.append(
             Candidate(
@@ -135,12 +157,12 @@ def extract_attributions(
     model = load_model(settings.model) if settings.use_model else None
     found = ruled
     if model is not None:
-        rule_cues = [c for r in ruled for c in r.cue]
+        rule_cues = _Cues(c for r in ruled for c in r.cue)
         least = settings.model_min_confidence
 
         def wanted(cue: CharSpan, confidence: float) -> bool:
             # What merge() would drop anyway is not worth tagging sources and contents for.
-            return confidence >= least and not spans_overlap([cue], rule_cues)
+            return confidence >= least and not rule_cues.overlap(cue)
 
         found = merge(ctx, model.predict(doc, keep=wanted), ruled, least)
     attributions = [to_attribution(article, c) for c in found if c.cue or c.content]

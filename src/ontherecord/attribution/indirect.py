@@ -11,6 +11,7 @@ according to X, Y                                          cue phrase (also insi
 
 from __future__ import annotations
 
+import bisect
 from typing import TYPE_CHECKING
 
 from ontherecord.attribution._tokens import char_span, clip
@@ -20,6 +21,7 @@ from ontherecord.attribution.cues import cue_tokens
 from ontherecord.attribution.speakers import adjacent_phrase, subject_tokens
 from ontherecord.model.attribution import AttributionKind
 from ontherecord.model.spans import CharSpan
+from ontherecord.nlp.sentences import sentence_of
 
 if TYPE_CHECKING:
     from spacy.tokens import Span, Token
@@ -37,20 +39,21 @@ def _content_kind(ctx: Context, span: CharSpan, base: AttributionKind) -> Attrib
     direct when the content is nothing but the quotation."""
     if base is AttributionKind.INTERNAL_STATE:
         return base
-    inside = [q for q in ctx.quotes + ctx.single_quotes if span.contains(q.span)]
+    inside = ctx.quotes_within(span)
     if not inside:
         return base
-    rest = ctx.text[span.start : span.end]
-    for q in sorted(inside, key=lambda q: -q.span.start):
-        rest = rest[: q.span.start - span.start] + rest[q.span.end - span.start :]
-    if any(ch.isalnum() for ch in rest):
-        return AttributionKind.MIXED
+    # The writer's own words are what lies between the quotes (they never overlap).
+    text, at = ctx.text, span.start
+    for quote in [*inside, CharSpan(span.end, span.end)]:
+        if any(ch.isalnum() for ch in text[at : quote.start]):
+            return AttributionKind.MIXED
+        at = max(at, quote.end)
     return AttributionKind.DIRECT
 
 
 def _sentence_bounds(ctx: Context, token: Token) -> CharSpan:
     """The token's sentence, cut to its paragraph (parsed sentences can run over a line break)."""
-    sent: Span = token.sent
+    sent: Span = sentence_of(token)
     span = CharSpan(sent.start_char, sent.end_char)
     k = ctx.paragraph_of(token.idx)
     if k < 0:
@@ -145,7 +148,8 @@ def _frame_content(ctx: Context, verb: Token) -> list[tuple[int, int]] | None:
     lo, hi = ctx.paragraph_tokens(verb)
     if any(c.dep_ in _CLAUSE_DEPS and verb.i < c.i < hi for c in verb.children):
         return None
-    sent_lo, sent_hi = max(verb.sent.start, lo), min(verb.sent.end, hi)
+    sent = sentence_of(verb)
+    sent_lo, sent_hi = max(sent.start, lo), min(sent.end, hi)
     cues = cue_tokens(verb)
     subj = subject_tokens(ctx, verb)
     frame_lo, frame_hi = cues[0].i, verb.i + 1
@@ -265,11 +269,13 @@ def _cut_at_next_cue(ctx: Context, verb: Token, rng: tuple[int, int]) -> tuple[i
     the first one's clause."""
     doc = ctx.doc
     start, end = rng
-    for tok in doc[start + 1 : end]:
-        if tok.dep_ not in {"conj", "advcl"} or ctx.lexicon.verb_kind(tok) != "speech":
-            continue
-        if any(c.dep_ in {"nsubj", "nsubjpass", "expl"} for c in tok.children):
-            continue  # a subject of its own: a reported clause, not the speaker's second report
+    if ctx.report_tokens is None:
+        # Which tokens could begin a second report depends on the token alone: found once per
+        # article, then bisected, since a content can run over most of a long sentence.
+        ctx.report_tokens = [tok.i for tok in doc if _second_report(ctx, tok)]
+    reports = ctx.report_tokens
+    for i in reports[bisect.bisect_left(reports, start + 1) : bisect.bisect_left(reports, end)]:
+        tok = doc[i]
         cut = cue_tokens(tok)[0].i
         if cut <= start or not (doc[cut - 1].dep_ == "cc" or doc[cut - 1].text in {",", ";"}):
             continue
@@ -278,6 +284,13 @@ def _cut_at_next_cue(ctx: Context, verb: Token, rng: tuple[int, int]) -> tuple[i
         if cut > start and tok.i != verb.i:
             return start, cut
     return rng
+
+
+def _second_report(ctx: Context, tok: Token) -> bool:
+    if tok.dep_ not in {"conj", "advcl"} or ctx.lexicon.verb_kind(tok) != "speech":
+        return False
+    # A subject of its own: a reported clause, not the speaker's second report.
+    return not any(c.dep_ in {"nsubj", "nsubjpass", "expl"} for c in tok.children)
 
 
 def _source(ctx: Context, verb: Token) -> CharSpan | None:

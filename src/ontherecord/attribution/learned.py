@@ -18,7 +18,7 @@ import numpy as np
 
 import ontherecord.resources
 from ontherecord.attribution.learned_crf import CompiledCRF
-from ontherecord.attribution.learned_features import cue_keys, doc_arrays, span_keys
+from ontherecord.attribution.learned_features import DocArrays, cue_keys, doc_arrays, span_keys
 from ontherecord.errors import ModelError
 from ontherecord.model.spans import CharSpan, Spans
 
@@ -31,6 +31,8 @@ SPAN_FILE = "span.crfsuite"
 CUE_TABLES = "cue.npz"
 SPAN_TABLES = "span.npz"
 METADATA_FILE = "metadata.json"
+# Cues whose span windows are tagged in one batch (see AttributionModel.predict).
+SPAN_CUES_AT_ONCE = 128
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,6 +161,26 @@ class AttributionModel:
                 return []
             cues = [cues[k] for k in kept]
             conf = conf[kept]
+        roles: dict[str, list[list[CharSpan]]] = {"SRC": [], "CON": []}
+        # The cues' windows are tagged a group at a time: each window is its own sequence, so
+        # the labels are the same, and the feature arrays of a page of thousands of cues stay small.
+        for first in range(0, len(cues), SPAN_CUES_AT_ONCE):
+            group = self._tag_spans(a, cues[first : first + SPAN_CUES_AT_ONCE])
+            for tag in roles:
+                roles[tag].extend(group[tag])
+        out = [
+            Predicted(
+                cue=(CharSpan(int(a.idx[c0]), int(a.end[c1 - 1])),),
+                source=tuple(roles["SRC"][k]),
+                content=tuple(roles["CON"][k]),
+                confidence=round(float(conf[k]), 4),
+            )
+            for k, (c0, c1) in enumerate(cues)
+        ]
+        return out
+
+    def _tag_spans(self, a: DocArrays, cues: list[tuple[int, int]]) -> dict[str, list[list[CharSpan]]]:
+        """Source and content spans of each cue, from the span CRF over the cues' windows."""
         batch = span_keys(a, cues, *self.window)
         rows = batch.offsets[-1][0] + batch.offsets[-1][2] - batch.offsets[-1][1]
         span_em = self.span_crf.emissions(batch.keys, rows)
@@ -175,13 +197,4 @@ class AttributionModel:
                 k = int(np.searchsorted(seg_starts, x, side="right")) - 1
                 per_cue[k].append(CharSpan(int(a.idx[x + shift[k]]), int(a.end[y - 1 + shift[k]])))
             roles[tag] = per_cue
-        out = [
-            Predicted(
-                cue=(CharSpan(int(a.idx[c0]), int(a.end[c1 - 1])),),
-                source=tuple(roles["SRC"][k]),
-                content=tuple(roles["CON"][k]),
-                confidence=round(float(conf[k]), 4),
-            )
-            for k, (c0, c1) in enumerate(cues)
-        ]
-        return out
+        return roles

@@ -17,6 +17,10 @@ import numpy as np
 
 from ontherecord.attribution.learned_features import Keys, comb
 
+# Most cells (runs x longest run) decoded in one padded batch; a group of runs is the longest of
+# them times their number, so this bounds the decoder's arrays whatever the page.
+_DECODE_CELLS = 200_000
+
 
 @dataclass(slots=True)
 class CompiledCRF:
@@ -105,6 +109,29 @@ class CompiledCRF:
         stops = np.flatnonzero(open_ & (seg_end | ~next_open)) + 1
         after_o = ~seg_start[starts]  # the token before the run is a settled O
         before_o = ~seg_end[stops - 1]  # so is the token after it
+        # Runs are decoded as a padded (runs x longest run) batch; grouped by length, so that one
+        # long run (a giant sentence) does not pad every short run of the page to its length.
+        order = np.argsort(stops - starts, kind="stable")
+        group: list[int] = []
+        for k in order.tolist():
+            if group and (len(group) + 1) * int(stops[k] - starts[k]) > _DECODE_CELLS:
+                self._viterbi(emissions, labels, starts[group], stops[group], after_o[group], before_o[group])
+                group = []
+            group.append(k)
+        self._viterbi(emissions, labels, starts[group], stops[group], after_o[group], before_o[group])
+        return labels
+
+    def _viterbi(
+        self,
+        emissions: np.ndarray,
+        labels: np.ndarray,
+        starts: np.ndarray,
+        stops: np.ndarray,
+        after_o: np.ndarray,
+        before_o: np.ndarray,
+    ) -> None:
+        """Decode the runs ``[starts, stops)`` in one padded batch, writing their labels in place."""
+        o = self.labels.index("O")
         lengths = stops - starts
         batch, span = len(starts), int(lengths.max())
         index = starts[:, None] + np.arange(span)[None, :]
@@ -129,7 +156,6 @@ class CompiledCRF:
             if t:
                 cur = np.where(live, back[rows_b, t, cur], cur)
         labels[index[mask]] = path[mask]
-        return labels
 
     def save(self, path: Path) -> None:
         """Write the compiled model as one .npz file (weights as float32)."""

@@ -223,11 +223,19 @@ def cue_head(a: DocArrays, c0: int, c1: int) -> int:
     return c0
 
 
+# Most tokens a span window holds on either side of its cue. Sentences bound the window on news
+# text (the widest on PolNeAR dev and the bundled pages is 274 tokens in all); on one giant
+# sentence every cue's window would be the whole text, cues x tokens rows: quadratic.
+WINDOW_SIDE_TOKENS = 512
+
+
 def window(a: DocArrays, c0: int, c1: int, before: int, after: int) -> tuple[int, int]:
-    """Token range: the cue's sentence, ``before`` sentences before it and ``after`` after it."""
+    """Token range: the cue's sentence, ``before`` sentences before it and ``after`` after it,
+    at most :data:`WINDOW_SIDE_TOKENS` on either side of the cue."""
     s0 = max(0, int(a.sent[c0]) - before)
     s1 = min(len(a.sent_bounds) - 1, int(a.sent[c1 - 1]) + after)
-    return int(a.sent_bounds[s0, 0]), int(a.sent_bounds[s1, 1])
+    w0, w1 = int(a.sent_bounds[s0, 0]), int(a.sent_bounds[s1, 1])
+    return max(w0, c0 - WINDOW_SIDE_TOKENS), min(w1, c1 + WINDOW_SIDE_TOKENS)
 
 
 def _routes(a: DocArrays, c0: int, c1: int, w0: int, w1: int) -> np.ndarray:

@@ -299,7 +299,7 @@ def ingest_paths(
         chunk: list[Cleaned] = []
         for page in pages():
             summary.read += 1
-            job = page if isinstance(page, Failure) else pipeline.cleaned(page)
+            job = page if isinstance(page, Failure) else pipeline.cleaned(page, settings)
             if isinstance(job, Failure):
                 fail(job)
                 continue

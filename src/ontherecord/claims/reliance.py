@@ -10,6 +10,7 @@ another source's words are never self-reported.
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -69,12 +70,46 @@ def _subject_tokens(sent: Span) -> list[Token]:
     return out
 
 
-def _subject_source(sent: Span, mentions: Sequence[tuple[CharSpan, str]]) -> str | None:
+# A mention longer than this is a clause the resolver took whole, not a subject's name.
+_LONGEST_SUBJECT = 80
+
+
+class _MentionIndex:
+    """The resolver's mentions by start, to ask which one holds an offset without trying them all.
+
+    Answers as the first mention in the resolver's order that holds the offset and is shorter
+    than :data:`_LONGEST_SUBJECT`: only those starting less than that before the offset can.
+    """
+
+    def __init__(self, mentions: Sequence[tuple[CharSpan, str]]) -> None:
+        short = sorted(
+            (span.start, n, span.end, sid)
+            for n, (span, sid) in enumerate(mentions)
+            if len(span) < _LONGEST_SUBJECT
+        )
+        self._starts = [start for start, *_ in short]
+        self._entries = short
+
+    def holding(self, offset: int) -> str | None:
+        lo = bisect.bisect_left(self._starts, offset - _LONGEST_SUBJECT + 1)
+        hi = bisect.bisect_right(self._starts, offset)
+        found = [(n, sid) for _, n, end, sid in self._entries[lo:hi] if offset < end]
+        return min(found)[1] if found else None
+
+
+def _subject_source(sent: Span, mentions: _MentionIndex) -> str | None:
     for tok in _subject_tokens(sent):
-        for span, sid in mentions:
-            if span.start <= tok.idx < span.end and len(span) < 80:
-                return sid
+        sid = mentions.holding(tok.idx)
+        if sid is not None:
+            return sid
     return None
+
+
+def _sentences_reached(span: CharSpan, starts: Sequence[int], ends: Sequence[int]) -> range:
+    """Indices of the sentences (sorted and disjoint, by ``starts`` and ``ends``) sharing a character
+    with ``span``: found by bisection, since trying every sentence for every attribution is
+    quadratic on a long page."""
+    return range(bisect.bisect_right(ends, span.start), bisect.bisect_left(starts, span.end))
 
 
 def rely(
@@ -108,11 +143,18 @@ def rely(
             rests[index][sid] = how
 
     claimed: set[int] = set()  # sentences that are some source's words or hold a cue
+    starts, ends = [s.start for s in spans], [s.end for s in spans]
     for attribution in attributions:
         if attribution.source_id is None:
             continue
         members = resolution.shared.get(attribution.id, ())
-        for i, sentence in enumerate(spans):
+        reached = {
+            i
+            for part in (*attribution.content, *attribution.cue)
+            for i in _sentences_reached(part, starts, ends)
+        }
+        for i in sorted(reached):
+            sentence = spans[i]
             in_content = any(_touches(c, sentence, text) for c in attribution.content)
             in_cue = any(_touches(c, sentence, text) for c in attribution.cue)
             if not (in_content or in_cue):
@@ -152,7 +194,8 @@ def _self_reported(
         if s.kind in (SourceKind.PERSON, SourceKind.UNNAMED)
         and s.identification != Identification.COLLECTIVE
     }
-    subjects = [_subject_source(s, resolution.mentions) for s in sents]
+    mentions = _MentionIndex(resolution.mentions)
+    subjects = [_subject_source(s, mentions) for s in sents]
     para_of = [layout.paragraph_of(span.start) for span in spans]
 
     speaking: dict[int, set[str]] = {}
@@ -173,26 +216,37 @@ def _self_reported(
                 focus.setdefault(para, set()).add(subject)
         focus.setdefault(para, set()).update(speaking.get(para, ()))
 
+    # Each source's focus paragraphs and subject sentences, gathered once: walking every
+    # paragraph and every sentence for every source is quadratic on a long page of many people.
+    focused: dict[str, list[int]] = {}
+    for para in sorted(focus):
+        for sid in focus[para]:
+            focused.setdefault(sid, []).append(para)
+    subject_of: dict[str, list[int]] = {}
+    for i, subject in enumerate(subjects):
+        if subject is not None:
+            subject_of.setdefault(subject, []).append(i)
+
     out: list[tuple[int, str]] = []
-    n_paras = len(layout.paragraphs)
     for sid in people:
-        para = 0
-        while para < n_paras:
-            if sid not in focus.get(para, ()):
-                para += 1
+        own = subject_of.get(sid, [])
+        own_paras = [para_of[i] for i in own]  # sentences are in order, so these are sorted
+        for run in _runs(focused.get(sid, [])):
+            if not any(sid in speaking.get(p, ()) for p in run):
                 continue
-            end = para
-            while end + 1 < n_paras and sid in focus.get(end + 1, ()):
-                end += 1
-            run = range(para, end + 1)
-            if any(sid in speaking.get(p, ()) for p in run):
-                for i, subject in enumerate(subjects):
-                    if (
-                        subject == sid
-                        and para_of[i] in run
-                        and i not in claimed
-                        and not inside(spans[i].start + 1, quotes)
-                    ):
-                        out.append((i, sid))
-            para = end + 1
+            lo, hi = bisect.bisect_left(own_paras, run.start), bisect.bisect_left(own_paras, run.stop)
+            for i in own[lo:hi]:
+                if i not in claimed and not inside(spans[i].start + 1, quotes):
+                    out.append((i, sid))
     return sorted(out)
+
+
+def _runs(paras: Sequence[int]) -> list[range]:
+    """Runs of consecutive paragraph numbers in the sorted ``paras``."""
+    out: list[range] = []
+    for para in paras:
+        if out and out[-1].stop == para:
+            out[-1] = range(out[-1].start, para + 1)
+        else:
+            out.append(range(para, para + 1))
+    return out

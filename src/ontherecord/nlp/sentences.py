@@ -7,23 +7,40 @@ The boundaries (token offsets, plain ints: the Doc stays serialisable) are kept 
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from ontherecord.model import CharSpan
 
 if TYPE_CHECKING:
-    from spacy.tokens import Doc, Span
+    from spacy.tokens import Doc, Span, Token
 
 _KEY = "otr.sentence_bounds"
+_STARTS = "otr.sentence_starts"
+
+
+def _bounds(doc: Doc) -> tuple[tuple[int, int], ...]:
+    bounds: tuple[tuple[int, int], ...] | None = doc.user_data.get(_KEY)
+    if bounds is None or (bounds and bounds[-1][1] != len(doc)):
+        bounds = doc.user_data[_KEY] = tuple((s.start, s.end) for s in doc.sents)
+        doc.user_data[_STARTS] = [start for start, _ in bounds]
+    return bounds
 
 
 def sentences(doc: Doc) -> list[Span]:
     """``list(doc.sents)``, walking the tokens only the first time it is asked for a Doc."""
-    bounds = doc.user_data.get(_KEY)
-    if bounds is None or (bounds and bounds[-1][1] != len(doc)):
-        bounds = doc.user_data[_KEY] = tuple((s.start, s.end) for s in doc.sents)
-    return [doc[start:end] for start, end in bounds]
+    return [doc[start:end] for start, end in _bounds(doc)]
+
+
+def sentence_of(token: Token) -> Span:
+    """``token.sent``, found by bisection: spaCy walks the sentence's tokens on every call, which
+    is quadratic when every cue of one giant sentence asks."""
+    doc = token.doc
+    bounds = _bounds(doc)
+    k = bisect.bisect_right(doc.user_data[_STARTS], token.i) - 1
+    start, end = bounds[k]
+    return doc[start:end]
 
 
 def body_sentences(doc: Doc) -> list[Span]:
@@ -47,8 +64,14 @@ def sentence_pieces(doc: Doc, paragraphs: Sequence[CharSpan]) -> list[tuple[Char
     """
     text = doc.text
     out: list[tuple[CharSpan, Span]] = []
+    # Paragraphs are sorted and disjoint: bisect to the first one a sentence can reach, rather
+    # than trying every paragraph for every sentence (quadratic on a page of short paragraphs).
+    para_ends = [para.end for para in paragraphs]
     for sent in sentences(doc):
-        for para in paragraphs:
+        for k in range(bisect.bisect_right(para_ends, sent.start_char), len(paragraphs)):
+            para = paragraphs[k]
+            if para.start >= sent.end_char:
+                break
             start, end = max(sent.start_char, para.start), min(sent.end_char, para.end)
             if start >= end:
                 continue

@@ -186,10 +186,6 @@ def _trim_to_known_names(doc: Doc, chains: list[NameChain]) -> None:
                 break
 
 
-def _is_suffix(short: tuple[str, ...], long: tuple[str, ...]) -> bool:
-    return len(short) < len(long) and long[-len(short) :] == short
-
-
 def cluster_chains(chains: list[NameChain]) -> list[NameCluster]:
     """Group chains: identical keys together; a surname form joins the nearest fuller name ending in it.
 
@@ -199,7 +195,19 @@ def cluster_chains(chains: list[NameChain]) -> list[NameCluster]:
     clusters: list[NameCluster] = []
     by_key: dict[tuple[str, ...], NameCluster] = {}
     singles: list[NameChain] = []
-    keys = {c.words for c in chains}
+    # Proper suffixes of every name, and the clustered chains by each suffix and by first word:
+    # comparing every chain with every other is quadratic on a page of many names.
+    suffixes = {k[-n:] for k in {c.words for c in chains} for n in range(1, len(k))}
+    ending_in: dict[tuple[str, ...], list[NameChain]] = {}
+    first_words: dict[str, set[int]] = {}
+
+    def clustered(chain: NameChain, cluster: NameCluster) -> None:
+        cluster.chains.append(chain)
+        chain.cluster = cluster.id
+        for n in range(1, len(chain.words)):
+            ending_in.setdefault(chain.words[-n:], []).append(chain)
+        if len(chain.words) > 1:
+            first_words.setdefault(chain.words[0], set()).add(cluster.id)
 
     def keyed(words: tuple[str, ...]) -> NameCluster:
         cluster = by_key.get(words)
@@ -210,14 +218,12 @@ def cluster_chains(chains: list[NameChain]) -> list[NameCluster]:
         return cluster
 
     for chain in chains:
-        if len(chain.words) == 1 or any(_is_suffix(chain.words, k) for k in keys):
+        if len(chain.words) == 1 or chain.words in suffixes:
             singles.append(chain)
             continue
-        cluster = keyed(chain.words)
-        cluster.chains.append(chain)
-        chain.cluster = cluster.id
+        clustered(chain, keyed(chain.words))
     for chain in singles:
-        fuller = [c for c in chains if c.cluster >= 0 and _is_suffix(chain.words, c.words)]
+        fuller = ending_in.get(chain.words, [])
         before = [c for c in fuller if c.start < chain.start]
         # A surname alone points back to a full name ending in it (a headline may point forward). When
         # two people share the surname ("Hillary Clinton … daughter Chelsea Clinton"), news style keeps
@@ -229,12 +235,10 @@ def cluster_chains(chains: list[NameChain]) -> list[NameCluster]:
         target = max(pool, key=lambda c: (counts[c.words], c.start)) if pool else None
         if target is None and len(chain.words) == 1:
             # A first name alone ("Donald and Ivana Trump") is the one full name that starts with it.
-            firsts = {c.cluster for c in chains if c.cluster >= 0 and len(c.words) > 1 and c.words[0] == chain.words[0]}
+            firsts = first_words.get(chain.words[0], set())
             if len(firsts) == 1:
-                target = next(c for c in chains if c.cluster in firsts)
-        cluster = clusters[target.cluster] if target is not None else keyed(chain.words)
-        cluster.chains.append(chain)
-        chain.cluster = cluster.id
+                target = clusters[next(iter(firsts))].chains[0]
+        clustered(chain, clusters[target.cluster] if target is not None else keyed(chain.words))
     for cluster in clusters:
         cluster.chains.sort(key=lambda c: c.start)
     return clusters

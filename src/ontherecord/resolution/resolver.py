@@ -9,6 +9,7 @@ its own. Sources are local to the article; the ledger keys named ones across art
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
@@ -35,6 +36,7 @@ from ontherecord.nlp.lexicon import (
     pronouns,
     resolution_cues,
 )
+from ontherecord.nlp.sentences import sentence_of
 from ontherecord.resolution.coref import (
     Discourse,
     Entity,
@@ -263,8 +265,8 @@ class _Resolver:
                 return speaker
         if feats is not None and feats.number == "plur":
             # "they said": the latest plural noun for people in this or the previous sentence is the group.
-            sent = tok.sent
-            start = self.doc[sent.start - 1].sent.start if sent.start > 0 else sent.start
+            sent = sentence_of(tok)
+            start = sentence_of(self.doc[sent.start - 1]).start if sent.start > 0 else sent.start
             for prev in reversed(list(self.doc[start : tok.i])):
                 if prev.tag_ in ("NNS", "NNPS") and prev.lemma_.lower() in person_nouns() and prev.dep_ != "compound":
                     own = [t for t in prev.subtree if t.i <= prev.i or t.dep_ in ("amod", "compound")]
@@ -510,13 +512,43 @@ def _add_source_spans(
     mentions: dict[tuple[int, int], str],
 ) -> None:
     """Add each attribution's whole source span as a mention of its speaker, unless a mention covers it."""
-    for attribution in attributions:
-        cover = spans_cover(attribution.source)
+    covers = [spans_cover(attribution.source) for attribution in attributions]
+    held = _Reach([s for s, _ in mentions] + [c.start for c in covers if c is not None])
+    for start, end in mentions:
+        held.add(start, end)
+    for attribution, cover in zip(attributions, covers, strict=True):
         eid = primary[attribution.id]
         if cover is None or eid is None or (cover.start, cover.end) in mentions:
             continue
-        if not any(s <= cover.start and cover.end <= e for s, e in mentions):
+        if held.furthest(cover.start) < cover.end:
             mentions[(cover.start, cover.end)] = ids[eid]
+            held.add(cover.start, cover.end)
+
+
+class _Reach:
+    """The furthest end among spans starting at or before an offset, as spans are added.
+
+    A span ``[s, e)`` lies inside one of the spans held iff the furthest end among those starting
+    at or before ``s`` reaches ``e``: a Fenwick tree of maxima over the possible starts answers
+    that in log time, where trying every mention for every source span is quadratic.
+    """
+
+    def __init__(self, starts: Sequence[int]) -> None:
+        self._starts = sorted(set(starts))
+        self._tree = [-1] * (len(self._starts) + 1)
+
+    def add(self, start: int, end: int) -> None:
+        i = bisect.bisect_left(self._starts, start) + 1
+        while i < len(self._tree):
+            self._tree[i] = max(self._tree[i], end)
+            i += i & -i
+
+    def furthest(self, start: int) -> int:
+        i, best = bisect.bisect_right(self._starts, start), -1
+        while i > 0:
+            best = max(best, self._tree[i])
+            i -= i & -i
+        return best
 
 
 def _name_notes(notes: Sequence[Note], sources: Sequence[Source]) -> list[Note]:
