@@ -20,6 +20,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.pool import StaticPool
 
 from ontherecord.errors import LedgerError
+from ontherecord.ledger.faults import ledger_error
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 30_000
@@ -125,8 +126,6 @@ def _sqlite_tables_readonly(path: Path, shown: str) -> list[str]:
         finally:
             conn.close()
     except sqlite3.DatabaseError as exc:
-        from ontherecord.ledger.faults import ledger_error
-
         raise ledger_error(exc, shown) from exc
     return sorted(r[0] for r in rows if not r[0].startswith("sqlite_"))
 
