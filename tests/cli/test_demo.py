@@ -16,7 +16,10 @@ def test_demo_shows_sources_impact_and_draft(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     out = result.stdout
     table = out[out.index("source") : out.index("The correction names")]
-    for name, level in [("Pavel Kulazhanka", "named"), ("Vadim Prokopiev", "named"), ("Aleksandr", "partial"), ("Aleks", "partial")]:
+    levels = [
+        ("Pavel Kulazhanka", "named"), ("Vadim Prokopiev", "named"), ("Aleksandr", "partial"), ("Aleks", "partial")
+    ]
+    for name, level in levels:
         # One row per source: a person listed twice is two sources where the page has one.
         rows = [line for line in table.splitlines() if line.startswith(name + " ")]
         assert len(rows) == 1 and level in rows[0], (name, rows)
@@ -30,6 +33,9 @@ def test_demo_shows_sources_impact_and_draft(tmp_path: Path) -> None:
     assert "Draft correction" in impact and "Remove the" in impact
     # The ledger it wrote is a real one the other commands can read.
     listed = subprocess.run(
-        [sys.executable, "-m", "ontherecord", "--db", str(kept), "articles"], capture_output=True, text=True, timeout=120
+        [sys.executable, "-m", "ontherecord", "--db", str(kept), "articles"],
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert "belarus-battalion" in listed.stdout

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import json
-import re
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -51,7 +51,8 @@ def test_missing_path_is_a_one_line_error_naming_it(tmp_path: Path) -> None:
 
 def test_failures_are_counted_and_the_run_still_succeeds(tmp_path: Path) -> None:
     archive = tmp_path / "archive.jsonl"
-    good = json.dumps({"id": "a1", "title": "Axelrod", "text": (BATCH_DATA / "politico_2016-09-28_axelrod-calls-on-dean-to-apologi.txt").read_text().split("\n", 1)[1]})
+    text = (BATCH_DATA / "politico_2016-09-28_axelrod-calls-on-dean-to-apologi.txt").read_text().split("\n", 1)[1]
+    good = json.dumps({"id": "a1", "title": "Axelrod", "text": text})
     archive.write_text(good + "\n{not json at all\n")
     db = str(tmp_path / "l.db")
     result = _run("--db", db, "ingest", str(archive), "--no-progress")

@@ -25,6 +25,7 @@ _UNITS = {
 def export_cli(ctx: click.Context, fmt: str, out: str, force: bool) -> None:
     """Export the ledger: jsonl (one Record per line), csv/parquet (one row per attribution,
     with the text of every span), sqlite (plain tables and views for Datasette)."""
+    # lazy: the exporters load SQLAlchemy (+210 ms measured), which `--help` need not pay.
     from ontherecord.query.export import export
 
     with open_ledger(ctx) as ledger:

@@ -9,7 +9,9 @@ from pathlib import Path
 
 import click
 
+from ontherecord.cli.ledger import impact_text
 from ontherecord.cli.render import as_json, heading, record_text, table
+from ontherecord.model.serialize import record_to_dict
 
 
 @click.command()
@@ -22,9 +24,8 @@ from ontherecord.cli.render import as_json, heading, record_text, table
 @click.pass_context
 def extract(ctx: click.Context, files: tuple[Path, ...], fmt: str, rules_only: bool) -> None:
     """Read article FILES (.txt, .html) and print their Records: sources, attributions, reliance."""
-    # Imported per command: the reading door imports every stage (about 45 ms measured), which
-    # `ontherecord --help` and the ledger commands need not pay.
-    from ontherecord.model.serialize import record_to_dict
+    # lazy: imported per command: the reading door imports every stage (about 45 ms measured),
+    # which `ontherecord --help` and the ledger commands need not pay.
     from ontherecord.pipeline import file_page, process_page
 
     settings = ctx.obj["settings"]
@@ -53,6 +54,7 @@ def extract(ctx: click.Context, files: tuple[Path, ...], fmt: str, rules_only: b
 def demo(ctx: click.Context, keep: Path | None) -> None:
     """Read the bundled news page into a fresh SQLite ledger and show what rests on the source its
     editor's note discredits."""
+    # lazy: the archive (SQLAlchemy) and the reading door, measured as in open_ledger and extract.
     from ontherecord.archive import Ledger
     from ontherecord.pipeline import file_page, process_page
 
@@ -79,11 +81,11 @@ def demo(ctx: click.Context, keep: Path | None) -> None:
             note = notes[0]
             named = record.source(note.source_ids[0])
             assert named is not None
-            click.echo("\n" + heading(f"The {note.kind.replace('_', ' ')} names {named.name}: flagged as discredited, the note as the reason."))
+            kind = note.kind.replace("_", " ")
+            flagged = f"The {kind} names {named.name}: flagged as discredited, the note as the reason."
+            click.echo("\n" + heading(flagged))
             click.echo("")
             ledger.flag(named.name, reason=note.text, status="discredited", author="ontherecord demo")
-            from ontherecord.cli.ledger import impact_text
-
             click.echo(impact_text(ledger.impact(named.name)))
         if keep is not None:
             click.echo(f"\nLedger kept at {keep}: try `ontherecord --db {keep} sources`.")

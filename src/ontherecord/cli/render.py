@@ -8,6 +8,8 @@ from typing import Any
 
 import click
 
+from ontherecord.model.spans import spans_text
+
 
 def table(headers: Sequence[str], rows: Sequence[Sequence[Any]], max_width: int = 60) -> str:
     """An aligned plain-text table; long cells are cut with an ellipsis."""
@@ -39,8 +41,6 @@ def as_json(data: Any) -> str:
 
 def record_text(record: Any) -> str:
     """A Record for people: title, notes, sources, then each attribution with its words."""
-    from ontherecord.model.spans import spans_text
-
     a = record.article
     text = a.text
     names = {s.id: s.name for s in record.sources}
