@@ -10,6 +10,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
 import spacy
 
@@ -160,3 +161,21 @@ def test_every_adversarial_kind_reads_into_a_valid_record(nlp: Any, kind: str) -
         for span in (*attribution.cue, *attribution.content, *attribution.source):
             assert 0 <= span.start < span.end <= len(body)
     assert record.sentences
+
+
+def test_sentence_of_finds_the_same_sentence_as_spacy(nlp: Any) -> None:
+    from ontherecord.nlp.sentences import sentence_of
+
+    doc = nlp("Smith said the plan works. Jones disagreed.\n\n“It will fail,” she said. They said so too.")
+    assert all(sentence_of(tok) == tok.sent for tok in doc)
+
+
+def test_a_span_window_is_capped_around_its_cue_on_one_giant_sentence() -> None:
+    from ontherecord.attribution.learned_features import WINDOW_SIDE_TOKENS, window
+
+    class _Arrays:
+        sent = [0] * 10_000
+        sent_bounds = np.array([[0, 10_000]])
+
+    w0, w1 = window(_Arrays(), 5_000, 5_001, 1, 1)  # type: ignore[arg-type]
+    assert (w0, w1) == (5_000 - WINDOW_SIDE_TOKENS, 5_001 + WINDOW_SIDE_TOKENS)
