@@ -147,7 +147,11 @@ def looks_like_path(text: str) -> bool:
     if "\n" in text or len(text) > 4096:
         return False
     candidate = Path(text)
-    return candidate.exists() or formats.format_of(candidate) in formats.SINGLE
+    try:
+        exists = candidate.exists()
+    except OSError:  # a line too long to be a file name (ENAMETOOLONG): the article's text
+        return False
+    return exists or formats.format_of(candidate) in formats.SINGLE
 
 
 # --- clean ------------------------------------------------------------------------------------
