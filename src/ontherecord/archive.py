@@ -128,10 +128,10 @@ class Ledger:
 
     # -- reads ----------------------------------------------------------------------------------
 
-    def failures(self) -> list[dict[str, Any]]:
-        """Recorded failures, oldest first: origin, stage, message, created_at."""
+    def failures(self, *, limit: int | None = None) -> list[dict[str, Any]]:
+        """Recorded failures, oldest first: origin, stage, message, created_at (the latest ``limit``)."""
         with self._read() as conn:
-            return reads.failure_rows(conn)
+            return reads.failure_rows(conn, limit)
 
     def get_record(self, article_id: str, version: int | None = None) -> Record:
         """The Record as written (latest version unless ``version``); NotFoundError if absent."""
