@@ -36,3 +36,21 @@ def polnear_dev() -> Path:
     if not (path / "text").is_dir():
         pytest.skip(f"the PolNeAR corpus is not at {path} (set ONTHERECORD_SHARED to the shared/ folder)")
     return path
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--malformed-full",
+        action="store_true",
+        help="also run the whole malformed-input suite (tests marked malformed_full; minutes)",
+    )
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    # The whole malformed-input set is opt-in: deselected (not skipped) unless asked for, or chosen with -m.
+    if config.getoption("--malformed-full") or "malformed_full" in (config.getoption("-m") or ""):
+        return
+    kept = [item for item in items if item.get_closest_marker("malformed_full") is None]
+    if len(kept) != len(items):
+        config.hook.pytest_deselected(items=[i for i in items if i.get_closest_marker("malformed_full")])
+        items[:] = kept

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 from hypothesis import strategies as st
 
 from ontherecord.model import (
@@ -91,10 +93,12 @@ def records(draw) -> Record:
     unique = {a.id: a for a in reversed(attributions)}
     sentences = []
     cuts = sorted(set(draw(st.lists(st.integers(0, len(text)), max_size=5)) + [0, len(text)]))
-    for start, end in zip(cuts, cuts[1:]):
+    for start, end in pairwise(cuts):
         rests = ()
         if ids:
-            pairs = draw(st.lists(st.tuples(st.sampled_from(ids), st.sampled_from(list(RelianceHow))), max_size=3, unique=True))
+            pairs = draw(
+                st.lists(st.tuples(st.sampled_from(ids), st.sampled_from(list(RelianceHow))), max_size=3, unique=True)
+            )
             rests = tuple(Reliance(sid, how) for sid, how in pairs)
         sentences.append(Sentence(CharSpan(start, end), rests))
     notes = tuple(

@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from conftest import SEED
 
 import ontherecord
-from conftest import SEED
 from ontherecord.model.serialize import record_from_json, record_to_json
 
 
@@ -34,6 +34,8 @@ def test_a_mistyped_path_is_an_error_not_a_one_line_article() -> None:
 
 def test_a_page_that_is_only_chrome_is_an_error(tmp_path: Path) -> None:
     page = tmp_path / "chrome.txt"
-    page.write_text("Leave a Reply\n\nYour email address will not be published. Required fields are marked *\n", encoding="utf-8")
+    page.write_text(
+        "Leave a Reply\n\nYour email address will not be published. Required fields are marked *\n", encoding="utf-8"
+    )
     with pytest.raises(ontherecord.InputError, match="chrome.txt"):
         ontherecord.read(page)

@@ -10,11 +10,14 @@ by side, so the whole file takes a couple of seconds.
 
 from __future__ import annotations
 
+import ast
+import io
 import json
 import os
 import shutil
 import subprocess
 import sys
+import tokenize
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -225,3 +228,95 @@ def test_one_forbidden_import_breaks_exactly_its_contract(
             # Kept stays kept; a contract already broken in the tree stays broken, whatever else it reports.
             assert after[name]["kept"] == before[name]["kept"], f"{mutation.line!r} changed {name!r}"
             assert mutation.edge not in after[name]["edges"]
+
+
+# Issue 11 item 8: project-internal imports sit at the top of a module. One inside a function is
+# allowed only with its reason (a measured import-time cost, an optional extra, an import cycle)
+# in a comment carrying this marker, on the lines just above it or at its end; imports grouped
+# under one comment share it.
+LAZY_MARKER = "lazy:"
+
+
+def _is_internal(node: ast.Import | ast.ImportFrom) -> bool:
+    if isinstance(node, ast.ImportFrom):
+        return node.level > 0 or node.module == "ontherecord" or (node.module or "").startswith("ontherecord.")
+    return any(a.name == "ontherecord" or a.name.startswith("ontherecord.") for a in node.names)
+
+
+def _unmarked_lazy_imports(source: str) -> list[int]:
+    """Line numbers of function-level internal imports whose reason comment lacks LAZY_MARKER."""
+    lines = source.splitlines()
+    comments: dict[int, str] = {}
+    for tok in tokenize.generate_tokens(io.StringIO(source).readline):
+        if tok.type == tokenize.COMMENT:
+            comments[tok.start[0]] = tok.string
+    inner = [
+        node
+        for fn in ast.walk(ast.parse(source))
+        if isinstance(fn, ast.FunctionDef | ast.AsyncFunctionDef)
+        for node in ast.walk(fn)
+        if isinstance(node, ast.Import | ast.ImportFrom)
+    ]
+    import_lines = {n for node in inner for n in range(node.lineno, (node.end_lineno or node.lineno) + 1)}
+    unmarked = []
+    for node in inner:
+        if not _is_internal(node):
+            continue
+        end = node.end_lineno or node.lineno
+        marked = any(LAZY_MARKER in comments.get(n, "") for n in range(node.lineno, end + 1))
+        n = node.lineno - 1
+        # Up through the comment lines above, and the imports of the same group with theirs.
+        while not marked and n >= 1 and (lines[n - 1].lstrip().startswith("#") or n in import_lines):
+            marked = LAZY_MARKER in comments.get(n, "")
+            n -= 1
+        if not marked:
+            unmarked.append(node.lineno)
+    return sorted(set(unmarked))
+
+
+def test_internal_imports_inside_functions_say_why() -> None:
+    found = {
+        f"{path.relative_to(SRC)}:{line}"
+        for path in sorted((SRC / "ontherecord").rglob("*.py"))
+        for line in _unmarked_lazy_imports(path.read_text(encoding="utf-8"))
+    }
+    assert not found, f"move these imports to the top of the module, or say why not in a '# {LAZY_MARKER}' comment"
+
+
+def test_the_lazy_import_check_can_fail() -> None:
+    source = """
+import json
+from ontherecord.model import Record
+
+
+def marked() -> None:
+    # lazy: SQLAlchemy costs 0.4 s.
+    from ontherecord.archive import Ledger
+    from ontherecord.query import export
+    import json
+
+
+def at_the_end() -> None:
+    from ontherecord.pipeline import (  # lazy: the reading door costs 45 ms.
+        read,
+    )
+
+
+def unmarked() -> None:
+    # Imported here.
+    from ontherecord.archive import Ledger
+
+
+def relative() -> None:
+    from . import pipeline
+
+
+def not_just_above() -> None:
+    # lazy: this reason is for the call below, not for the import after the blank line.
+
+    import ontherecord.resources
+"""
+    lines = source.splitlines()
+    want = [i + 1 for i, text in enumerate(lines) if text.strip().startswith(("from . import", "import ontherecord"))]
+    want.append(lines.index("    # Imported here.") + 2)
+    assert _unmarked_lazy_imports(source) == sorted(want)

@@ -9,8 +9,8 @@ import json
 from pathlib import Path
 
 import pytest
-
 from conftest import DATA, SEED
+
 from ontherecord.model import Article, Record, Source
 from ontherecord.model.names import fold, name_key
 
@@ -69,7 +69,8 @@ def test_seed_editors_note_is_a_correction_naming_the_source(seed) -> None:
         note = next(n for n in record.notes if n.text.startswith(want["starts"]))
         assert note.kind == want["kind"]
         named = sorted(name_key(record.source(i).name) for i in note.source_ids)
-        assert named == sorted(name_key(name) for name in want["names"]), [record.source(i).name for i in note.source_ids]
+        got = [record.source(i).name for i in note.source_ids]
+        assert named == sorted(name_key(name) for name in want["names"]), got
 
 
 @pytest.mark.parametrize("index", range(9))

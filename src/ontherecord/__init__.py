@@ -78,16 +78,17 @@ def read(path_or_text: str | Path, settings: Settings | None = None) -> Record:
         InputError: The file is missing or unreadable, or the text holds no article.
         ExtractionError: A stage of the reader failed on it.
     """
-    # Imported on first use: the reading door imports every stage module, which measured 41 -> 88 ms
-    # on `import ontherecord` (paid by every CLI command, even `--help`).
+    # lazy: imported on first use: the reading door imports every stage module, which measured
+    # 41 -> 88 ms on `import ontherecord` (paid by every CLI command, even `--help`).
     from ontherecord.pipeline import read as read_with_door
 
     return read_with_door(path_or_text, settings)
 
 
 def __getattr__(name: str) -> Any:
-    # The archive needs SQLAlchemy; load it only when someone asks for it.
     if name == "Ledger":
+        # lazy: the archive needs SQLAlchemy (+180 ms measured on `import ontherecord`); load it only
+        # when someone asks for it.
         from ontherecord.archive import Ledger
 
         return Ledger

@@ -24,6 +24,7 @@ from ontherecord.claims.reliance import rely
 from ontherecord.errors import ExtractionError, InputError, OntherecordError
 from ontherecord.ingest import formats
 from ontherecord.ingest.clean import clean_page
+from ontherecord.ingest.files import display
 from ontherecord.ingest.jsonl import page_from_record
 from ontherecord.ingest.readers import read_file, read_path, read_text
 from ontherecord.model import Article, Attribution, Failure, Note, Page, Record
@@ -106,6 +107,9 @@ def pages(path: str | Path, settings: Settings) -> Iterator[Page | Failure]:
         yield from read_path(path, settings)
     except InputError as exc:  # a single article file that cannot be read: one failure, not a lost run
         yield failure(exc.origin, "read", exc)
+    except Exception as exc:  # a reader's bug on this path: its failure, and the run goes on
+        log.debug("reading %s failed", path, exc_info=True)
+        yield Failure(display(path), "read", f"internal error while reading ({type(exc).__name__})")
 
 
 def page_from_fields(fields: Mapping[str, Any], origin: str, settings: Settings) -> Page | Failure:
@@ -198,7 +202,7 @@ def model_predictions(docs: Iterable[Doc], settings: Settings) -> Iterator[list[
     Raises:
         ModelError: The model ``settings.model`` (None: the shipped one) cannot be loaded.
     """
-    # Imported here: the model pulls in numpy (60-90 ms measured), which reading without the
+    # lazy: the model pulls in numpy (60-90 ms measured), which reading without the
     # model, and every user of the door's other verbs, would otherwise pay at import.
     from ontherecord.attribution.learned import AttributionModel
 

@@ -7,7 +7,6 @@ import json
 import random
 from pathlib import Path
 
-
 BATCH_DATA = Path(__file__).resolve().parent.parent / "data" / "batch" / "texts"
 
 

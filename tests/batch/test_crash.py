@@ -12,8 +12,8 @@ import time
 from pathlib import Path
 
 import pytest
-
 from batch.archives import synthetic_articles, write_jsonl
+
 from ontherecord.archive import Ledger
 from ontherecord.batch.local import ingest_paths
 from ontherecord.settings import Settings
@@ -24,7 +24,9 @@ BAD_LINE = 250  # one unreadable article in the middle: it must be recorded once
 
 
 def _ingest_command(db: str, archive: Path) -> list[str]:
-    return [sys.executable, "-m", "ontherecord", "--db", db, "ingest", str(archive), "--no-progress", "--format", "json"]
+    return [
+        sys.executable, "-m", "ontherecord", "--db", db, "ingest", str(archive), "--no-progress", "--format", "json"
+    ]
 
 
 def _shape(ledger: Ledger) -> dict[str, tuple[int, int, int]]:
@@ -56,7 +58,9 @@ def test_kill_9_at_random_points_then_rerun_leaves_every_article_once(tmp_path: 
     targets = iter(sorted(rng.sample(range(ARTICLES - 64), KILLS // 2)))
     killed = 0
     for round_ in range(KILLS):
-        proc = subprocess.Popen(_ingest_command(db, archive), env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        proc = subprocess.Popen(
+            _ingest_command(db, archive), env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
         if round_ % 2:
             # A random moment soon after start: start-up, reading, skipping what is stored, parsing
             # (cut short near the end of the archive, where the run could otherwise finish first).

@@ -7,8 +7,8 @@ import json
 from pathlib import Path
 
 import pytest
-
 from batch.archives import BATCH_DATA, article_texts, synthetic_articles, write_jsonl, write_warc
+
 from ontherecord.archive import Ledger
 from ontherecord.batch.local import count_pages, ingest_paths
 from ontherecord.batch.progress import Progress
@@ -116,9 +116,11 @@ def test_progress_line_shows_count_rate_and_eta() -> None:
 
 
 def test_summary_json_shape(db: str) -> None:
-    summary = ingest_paths([BATCH_DATA / "politico_2016-09-28_axelrod-calls-on-dean-to-apologi.txt"], Settings(db=db), progress=False)
+    article = BATCH_DATA / "politico_2016-09-28_axelrod-calls-on-dean-to-apologi.txt"
+    summary = ingest_paths([article], Settings(db=db), progress=False)
     data = json.loads(json.dumps(summary.to_dict()))
-    assert {"read", "new", "new_versions", "unchanged", "skipped", "failed", "words", "seconds", "words_per_s"} <= set(data)
+    keys = {"read", "new", "new_versions", "unchanged", "skipped", "failed", "words", "seconds", "words_per_s"}
+    assert keys <= set(data)
     assert data["new"] == 1
 
 

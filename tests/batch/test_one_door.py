@@ -5,12 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from batch.archives import synthetic_articles, write_jsonl
+
+from ontherecord.archive import Ledger
 from ontherecord.batch.local import ingest_paths
 from ontherecord.batch.parquet import FAILURE_COLUMNS, FAILURES_DIR, RECORD_COLUMNS, RECORDS_DIR, load_parquet
 from ontherecord.batch.spark import _file_pages, read_partition
-from ontherecord.archive import Ledger
 from ontherecord.settings import Settings
 
 # Nothing but page chrome: the page reads, and cleaning leaves no article text.

@@ -8,9 +8,9 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
+from batch.archives import BATCH_DATA
 from click.testing import CliRunner
 
-from batch.archives import BATCH_DATA
 from ontherecord.archive import Ledger
 from ontherecord.batch.parquet import load_parquet
 from ontherecord.cli import cli
@@ -32,7 +32,12 @@ def job_output(tmp_path_factory: pytest.TempPathFactory) -> Path:
     (out / "records").mkdir()
     (out / "failures").mkdir()
     rows = [
-        {"id": r.article.id, "content_hash": r.article.content_hash, "origin": p.origin, "record_json": record_to_json(r)}
+        {
+            "id": r.article.id,
+            "content_hash": r.article.content_hash,
+            "origin": p.origin,
+            "record_json": record_to_json(r),
+        }
         for r, p in zip(records, pages, strict=True)
     ]
     pq.write_table(pa.Table.from_pylist(rows[:2]), out / "records" / "part-00000.parquet")

@@ -6,8 +6,8 @@ import shutil
 from pathlib import Path
 
 import pytest
-
 from batch.archives import article_texts, synthetic_articles, write_jsonl, write_warc
+
 from ontherecord.archive import Ledger
 from ontherecord.batch.parquet import load_parquet
 from ontherecord.model.serialize import record_to_dict

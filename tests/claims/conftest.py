@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
+import seed_attributions
 from conftest import SEED
 
-import seed_attributions
 from ontherecord.model import Page
 from ontherecord.nlp.layout import ArticleLayout
 

@@ -9,8 +9,8 @@ from click.testing import CliRunner
 from ledger.ledger_builders import follow_up_record, ledger_params, open_fresh_ledger, seed_record
 from sqlalchemy import create_engine, text
 
-from ontherecord.cli import cli, main
 from ontherecord.archive import Ledger
+from ontherecord.cli import cli, main
 from ontherecord.ledger.engine import normalize_url
 
 

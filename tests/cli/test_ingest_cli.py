@@ -52,8 +52,8 @@ def test_missing_path_is_a_one_line_error_naming_it(tmp_path: Path) -> None:
 
 def test_failures_are_counted_the_good_are_stored_and_the_exit_is_1(tmp_path: Path) -> None:
     archive = tmp_path / "archive.jsonl"
-    text = (BATCH_DATA / "politico_2016-09-28_axelrod-calls-on-dean-to-apologi.txt").read_text()
-    good = json.dumps({"id": "a1", "title": "Axelrod", "text": text.split("\n", 1)[1]})
+    text = (BATCH_DATA / "politico_2016-09-28_axelrod-calls-on-dean-to-apologi.txt").read_text().split("\n", 1)[1]
+    good = json.dumps({"id": "a1", "title": "Axelrod", "text": text})
     archive.write_text(good + "\n{not json at all\n")
     db = str(tmp_path / "l.db")
     result = _run("--db", db, "ingest", str(archive), "--no-progress")

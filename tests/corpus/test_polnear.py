@@ -1,4 +1,5 @@
-"""PolNeAR split loading: the scorer's annotator choice, raw texts with offsets intact, a corpus hash that notices edits."""
+"""PolNeAR split loading: the scorer's annotator choice, raw texts with offsets intact, a corpus hash that notices
+edits."""
 
 from __future__ import annotations
 

@@ -55,7 +55,7 @@ def _jittered(gold: dict, seed: int) -> dict:
     """Predictions that are gold spans nudged, dropped and duplicated: exercises every match path."""
     rng = random.Random(seed)
     preds = {}
-    for doc_id, (text, atts) in gold.items():
+    for doc_id, (_text, atts) in gold.items():
         out = []
         for a in atts:
             if rng.random() < 0.15:

@@ -1,4 +1,5 @@
-"""The shipped attribution model: loads, reads real PolNeAR articles, decodes exactly as crfsuite would, fails loudly."""
+"""The shipped attribution model: loads, reads real PolNeAR articles, decodes exactly as crfsuite would, fails
+loudly."""
 
 from __future__ import annotations
 
@@ -67,7 +68,7 @@ def test_missing_or_broken_models_raise_model_error(tmp_path):
 
 def test_reads_reported_speech_in_a_real_article(model, parsed):
     articles, docs = parsed
-    by_id = {a.id: (a, d) for a, d in zip(articles, docs)}
+    by_id = {a.id: (a, d) for a, d in zip(articles, docs, strict=True)}
     article, doc = by_id["breitbart_2016-09-12_stealth-over-health-hillary-clin"]
     preds = model.predict(doc)
     assert all(isinstance(p, Predicted) for p in preds)
@@ -96,7 +97,7 @@ def test_compiled_decoding_equals_crfsuite(parsed, tmp_path):
     from ontherecord.training.attribution import TrainSettings, prepare, train_model
 
     articles, docs = parsed
-    items = prepare(list(zip(articles, docs)))
+    items = prepare(list(zip(articles, docs, strict=True)))
     train_model(items[:5], tmp_path, TrainSettings(max_iterations=40))
     small = AttributionModel.load(tmp_path)
     cue_tagger = pycrfsuite.Tagger()

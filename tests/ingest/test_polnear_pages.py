@@ -24,7 +24,8 @@ TEMPLATE = """<!DOCTYPE html><html><head><meta charset="utf-8"><title>{title} | 
 <main id="m"><article><h1>{title}</h1><div class="share"><a>Facebook</a> <a>Twitter</a> <a>Email</a></div>
 {body}<p>Share this article</p><aside><h3>Most Read</h3><ul><li><a href="/1">A headline about the race</a></li>
 <li><a href="/2">Another headline here</a></li></ul></aside></article>
-<section id="comments"><h3>Leave a Reply</h3><p>Your email address will not be published. Required fields are marked *</p>
+<section id="comments"><h3>Leave a Reply</h3>\
+<p>Your email address will not be published. Required fields are marked *</p>
 <form><textarea></textarea><input type="submit" value="Post Comment"></form></section></main>
 <footer><p>Sign up for our newsletter to get the latest news in your inbox.</p>
 <p>© 2016 Example. All rights reserved.</p></footer></body></html>"""

@@ -135,7 +135,10 @@ def test_utf8_bom_and_utf16_are_read(tmp_path, cfg, caplog):
 def test_html_declared_charset_is_used(tmp_path, cfg):
     path = tmp_path / "latin.html"
     body = "<p>Le président a déclaré que la réunion était terminée, selon des témoins sur place.</p>" * 3
-    html = f'<html><head><meta charset="iso-8859-1"><title>Réunion</title></head><body><article>{body}</article></body></html>'
+    html = (
+        '<html><head><meta charset="iso-8859-1"><title>Réunion</title></head>'
+        f"<body><article>{body}</article></body></html>"
+    )
     path.write_bytes(html.encode("iso-8859-1"))
     page = read_file(path, cfg)
     assert "Le président a déclaré" in page.text

@@ -12,8 +12,8 @@ import pytest
 from ledger.ledger_builders import follow_up_record, open_fresh_ledger, pg_url, seed_record
 from sqlalchemy import create_engine, insert, select, text
 
-from ontherecord.errors import LedgerError
 from ontherecord.archive import Ledger
+from ontherecord.errors import LedgerError
 from ontherecord.ledger import repo, schema
 from ontherecord.ledger.engine import normalize_url
 from ontherecord.ledger.events import GENESIS, append_event, entry_hash

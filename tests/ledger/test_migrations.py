@@ -15,11 +15,10 @@ from ontherecord.ledger.migrations import LEDGER_MIGRATIONS, Migrations
 
 
 def test_a_new_ledger_records_every_migration_once(ledger_url: str) -> None:
-    with Ledger(ledger_url) as ledger:
-        with ledger.engine.connect() as conn:
-            assert LEDGER_MIGRATIONS.applied(conn) == [name for name, _ in LEDGER_MIGRATIONS.steps]
-            assert LEDGER_MIGRATIONS.pending(conn) == []
-            mark = dict(conn.execute(select(schema.meta.c.key, schema.meta.c.value)).all())
+    with Ledger(ledger_url) as ledger, ledger.engine.connect() as conn:
+        assert LEDGER_MIGRATIONS.applied(conn) == [name for name, _ in LEDGER_MIGRATIONS.steps]
+        assert LEDGER_MIGRATIONS.pending(conn) == []
+        mark = dict(conn.execute(select(schema.meta.c.key, schema.meta.c.value)).all())
     assert mark == {"application": "ontherecord", "schema_version": str(len(LEDGER_MIGRATIONS.steps))}
     # Opening again applies nothing and keeps the data.
     with Ledger(ledger_url) as ledger:

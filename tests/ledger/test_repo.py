@@ -49,7 +49,6 @@ def test_a_source_without_an_identity_is_refused(ledger: Ledger) -> None:
     record = seed_record()
     decided = dict(identify(record))
     del decided["s-88b72c77d4"]
-    with pytest.raises(LedgerError, match="no identity for source s-88b72c77d4"):
-        with ledger.store.write() as conn:
-            repo.write_records(conn, [record], None, [decided])
+    with pytest.raises(LedgerError, match="no identity for source s-88b72c77d4"), ledger.store.write() as conn:
+        repo.write_records(conn, [record], None, [decided])
     assert ledger.articles() == []

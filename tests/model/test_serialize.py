@@ -4,9 +4,9 @@ import json
 
 import pytest
 from hypothesis import given
+from strategies import records
 
 from ontherecord.model.serialize import record_from_dict, record_from_json, record_to_dict, record_to_json
-from strategies import records
 
 RECORD_KEYS = {"article", "notes", "sources", "attributions", "sentences"}
 

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from itertools import pairwise
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -21,7 +23,7 @@ def test_normalize_spans_is_sorted_disjoint_and_idempotent(raw: list[tuple[int, 
     spans = [CharSpan(s, s + n) for s, n in raw]
     out = normalize_spans(spans)
     assert all(len(s) > 0 for s in out)
-    assert all(a.end < b.start for a, b in zip(out, out[1:]))
+    assert all(a.end < b.start for a, b in pairwise(out))
     assert normalize_spans(out) == out
     covered = {i for s in spans for i in range(s.start, s.end)}
     assert covered == {i for s in out for i in range(s.start, s.end)}

@@ -24,7 +24,8 @@ def _texts(text: str, spans) -> list[str]:
         # A hard-wrapped paragraph: two lines to extraction, one paragraph to resolution and reliance.
         ("A paragraph that is\nwrapped.\n\nLast.", ["A paragraph that is", "wrapped.", "Last."],
          ["A paragraph that is\nwrapped.", "Last."]),
-        ("  Title  \n\n \nBody one.\nBody two.  ", ["Title", "Body one.", "Body two."], ["Title", "Body one.\nBody two."]),
+        ("  Title  \n\n \nBody one.\nBody two.  ", ["Title", "Body one.", "Body two."],
+         ["Title", "Body one.\nBody two."]),
         ("", [], []),
         ("\n\n  \n", [], []),
     ],

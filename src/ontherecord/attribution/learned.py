@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+import ontherecord.resources
 from ontherecord.attribution.learned_crf import CompiledCRF
 from ontherecord.attribution.learned_features import cue_keys, doc_arrays, span_keys
 from ontherecord.errors import ModelError
@@ -44,8 +45,6 @@ class Predicted:
 
 def shipped_model_path() -> Path:
     """The directory of the model that ships inside the package."""
-    import ontherecord.resources
-
     return Path(ontherecord.resources.__file__).parent / "models" / "attribution"
 
 

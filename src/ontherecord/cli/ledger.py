@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from ontherecord.cli.render import as_json, heading, printable, record_text, table
+from ontherecord.model.serialize import record_to_dict
 
 if TYPE_CHECKING:
     from ontherecord.archive import Ledger
@@ -28,8 +29,8 @@ FORMAT = click.option(
 @contextmanager
 def open_ledger(ctx: click.Context, *, create: bool = False) -> Iterator[Ledger]:
     """The ledger named by --db / settings; an existing one unless ``create``."""
-    # Imported here, not at the top: the archive loads SQLAlchemy (measured: ~210 ms to import,
-    # against ~60 ms for the whole CLI), which `--help`, `extract` and `evaluate` never need.
+    # lazy: the archive loads SQLAlchemy (measured: ~210 ms to import, against ~60 ms for the
+    # whole CLI), which `--help`, `extract` and `evaluate` never need.
     from ontherecord.archive import Ledger
 
     settings = ctx.obj["settings"]
@@ -74,8 +75,6 @@ def _show_text(record: Record, version: int, versions: list[int]) -> str:
 @click.pass_context
 def show_cli(ctx: click.Context, article: str, version: int | None, fmt: str) -> None:
     """Show one article: notes, text, sources and attributions."""
-    from ontherecord.model.serialize import record_to_dict
-
     with open_ledger(ctx) as ledger:
         record = ledger.get_record(article, version)
         versions = ledger.versions(article)

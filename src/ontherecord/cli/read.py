@@ -11,8 +11,10 @@ from typing import TYPE_CHECKING
 import click
 
 from ontherecord.cli.exit_codes import ExitCode
+from ontherecord.cli.ledger import impact_text
 from ontherecord.cli.render import as_json, heading, printable, record_text, table
 from ontherecord.errors import ExtractionError, InputError
+from ontherecord.model.serialize import record_to_dict
 
 if TYPE_CHECKING:
     from ontherecord.model import Record
@@ -32,9 +34,8 @@ def extract(ctx: click.Context, files: tuple[Path, ...], fmt: str, rules_only: b
     Records come out in the order of FILES. A file that cannot be read is named on stderr, one
     line each, and the others are still printed; the exit status is then 1.
     """
-    # Imported per command: the reading door imports every stage (about 45 ms measured), which
-    # `ontherecord --help` and the ledger commands need not pay.
-    from ontherecord.model.serialize import record_to_dict
+    # lazy: imported per command: the reading door imports every stage (about 45 ms measured),
+    # which `ontherecord --help` and the ledger commands need not pay.
     from ontherecord.pipeline import file_page, process_page
 
     settings = ctx.obj["settings"]
@@ -90,6 +91,7 @@ def _claim_new_file(path: Path) -> None:
 def demo(ctx: click.Context, keep: Path | None) -> None:
     """Read the bundled news page into a fresh SQLite ledger and show what rests on the source its
     editor's note discredits."""
+    # lazy: the reading door, measured as in extract.
     from ontherecord.pipeline import file_page, process_page
 
     settings = ctx.obj["settings"]
@@ -117,8 +119,8 @@ def demo(ctx: click.Context, keep: Path | None) -> None:
 
 def _show_demo(db: Path, record: Record, origin: str) -> None:
     """Store the demo's Record in the new ledger ``db``; flag the source its note names; show the impact."""
+    # lazy: the archive (SQLAlchemy), measured as in open_ledger.
     from ontherecord.archive import Ledger
-    from ontherecord.cli.ledger import impact_text
 
     with Ledger(str(db)) as ledger:
         ledger.write_record(record, origin=origin)
@@ -143,8 +145,6 @@ def _show_demo(db: Path, record: Record, origin: str) -> None:
         click.echo("\n" + heading(flagged))
         click.echo("")
         ledger.flag(named.name, reason=note.text, status="discredited", author="ontherecord demo")
-        from ontherecord.cli.ledger import impact_text
-
         click.echo(impact_text(ledger.impact(named.name)))
 
 

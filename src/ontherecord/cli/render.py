@@ -15,6 +15,8 @@ from typing import Any
 
 import click
 
+from ontherecord.model.spans import spans_text
+
 # ESC sequences whole (CSI with its parameters, OSC up to its terminator, two-character escapes),
 # so no "[31m" debris is left behind; then any single control character that is left.
 _ESCAPES = re.compile(
@@ -84,8 +86,6 @@ def as_json(data: Any, *, indent: int | None = 2) -> str:
 
 def record_text(record: Any) -> str:
     """A Record for people: title, notes, sources, then each attribution with its words."""
-    from ontherecord.model.spans import spans_text
-
     def line(value: Any) -> str:
         return printable(value, keep_newlines=False)
 

@@ -11,6 +11,7 @@ import time
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from ontherecord import pipeline
 from ontherecord.corpus.polnear import GoldArticle, load_split
@@ -25,7 +26,7 @@ ROLES = ("source", "cue", "content")
 class EvalRun:
     """Scores (the scorer's JSON result) and the predictions they were computed from."""
 
-    scores: dict
+    scores: dict[str, Any]
     predictions: dict[str, list[dict[str, list[list[int]]]]]
     seconds: float
     system: str
@@ -98,7 +99,7 @@ def evaluate(
     return EvalRun(score_documents(gold, preds), preds, seconds, system)
 
 
-def write_predictions(path: str | Path, predictions: Mapping[str, list[RawAttribution]]) -> None:
+def write_predictions(path: str | Path, predictions: Mapping[str, Sequence[RawAttribution]]) -> None:
     """Write the scorer's JSONL: one ``{"id", "attributions"}`` object per article, sorted by id."""
     with open(path, "w", encoding="utf-8") as fh:
         for doc_id in sorted(predictions):

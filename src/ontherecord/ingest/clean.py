@@ -9,7 +9,7 @@ them, and a trailing reader-comment section. Editors' notes, corrections and upd
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ontherecord.ingest.chrome import (
     ends_sentence,
@@ -174,6 +174,17 @@ def _split_notes(paragraphs: list[_Paragraph], page_length: int) -> tuple[list[s
     return body, notes
 
 
+def _without_nul(page: Page) -> Page:
+    # NUL is no character of any text (a relic of a broken export or a C string): it is removed, not
+    # refused, so one stray byte does not lose an article. PostgreSQL cannot store it in a string.
+    fields = ("id", "text", "title", "url", "published", "author")
+    if not any("\x00" in (getattr(page, name) or "") for name in fields):
+        return page
+    values = {name: getattr(page, name) for name in fields}
+    changes = {name: value.replace("\x00", "") for name, value in values.items() if value is not None}
+    return replace(page, **changes)
+
+
 def clean_page(page: Page) -> tuple[Article, tuple[Note, ...]]:
     """Clean one page into its article body and the notes printed with it.
 
@@ -186,6 +197,7 @@ def clean_page(page: Page) -> tuple[Article, tuple[Note, ...]]:
         corrections and updates found on the page, in page order, with ``source_ids`` empty.
         Never raises on text; a page that is all chrome gives an Article with empty text.
     """
+    page = _without_nul(page)
     lines = _split_lines(page.text)
     title, first = _find_title(page, lines)
     body_lines = lines[first:]

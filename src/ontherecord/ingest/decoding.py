@@ -13,6 +13,7 @@ import re
 from pathlib import Path
 
 from ontherecord.errors import InputError
+from ontherecord.ingest.files import check_regular, display, read_capped
 from ontherecord.settings import Settings
 
 logger = logging.getLogger(__name__)
@@ -55,38 +56,27 @@ def check_file(path: Path, settings: Settings | None = None) -> int:
         The file size in bytes.
 
     Raises:
-        InputError: naming the file and the problem.
+        InputError: naming the file and the problem (a FIFO, device or symlink loop included).
     """
-    try:
-        info = path.stat()
-    except FileNotFoundError:
-        raise InputError(str(path), "no such file") from None
-    except OSError as exc:
-        raise InputError(str(path), f"cannot read: {exc.strerror or exc}") from None
-    if path.is_dir():
-        raise InputError(
-            str(path), "is a directory, not an article file (read folders with `ontherecord ingest`)"
-        )
-    if not path.is_file():
-        raise InputError(str(path), "is not a regular file")
-    if settings is not None and info.st_size > settings.max_article_bytes:
-        raise InputError(str(path), too_big(info.st_size, settings))
-    return info.st_size
+    size = check_regular(path)
+    if settings is not None and size > settings.max_article_bytes:
+        raise InputError(display(path), too_big(size, settings))
+    return size
 
 
 def read_bytes(path: Path, settings: Settings) -> bytes:
-    """The bytes of one article file, after the checks of ``check_file``.
+    """The bytes of one article file, after the checks of ``check_file``, read with a cap.
 
     Raises:
-        InputError: missing, a directory, unreadable, too big, or empty.
+        InputError: missing, not a regular file, unreadable, too big, or empty.
     """
     check_file(path, settings)
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise InputError(str(path), f"cannot read: {exc.strerror or exc}") from None
+    # Capped as well as checked: a file that grows after the check is still not read past the limit.
+    data = read_capped(path, settings.max_article_bytes)
+    if len(data) > settings.max_article_bytes:
+        raise InputError(display(path), too_big(len(data), settings))
     if not data:
-        raise InputError(str(path), "file is empty")
+        raise InputError(display(path), "file is empty")
     return data
 
 

@@ -18,7 +18,7 @@ Stdlib only: ``import ontherecord`` asks this table without loading a reader.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 TEXT = "text"
@@ -90,16 +90,23 @@ def is_folder_doc(name: str) -> bool:
     return name.split(".", 1)[0].lower() in _FOLDER_DOCS
 
 
-def walk(folder: Path) -> Iterator[tuple[Path, str | None]]:
+def walk(
+    folder: Path, on_error: Callable[[OSError], None] | None = None
+) -> Iterator[tuple[Path, str | None]]:
     """Every non-hidden file under ``folder``, lazily and unsorted, with the format a folder walk reads it as.
 
     A folder of 500,000 files is never listed in memory. Hidden folders are not entered.
+
+    Args:
+        folder: The folder to walk.
+        on_error: Called with the error for each folder that cannot be listed (a reader records it
+            as a failure); without it such a folder is passed over, as by ``os.walk``.
 
     Yields:
         ``(path, format)``: format None for a file that is not an article file here (no format of the
         table, or the folder's README or licence).
     """
-    for root, dirs, names in os.walk(folder):
+    for root, dirs, names in os.walk(folder, onerror=on_error):
         dirs[:] = [d for d in dirs if not d.startswith(".")]
         for name in names:
             if name.startswith("."):

@@ -76,7 +76,8 @@ def page_from_html(
     try:
         document = bare_extraction(html, options=options)
     except Exception as exc:  # lxml/trafilatura on markup they cannot build a tree from
-        raise InputError(origin, f"cannot parse the HTML ({type(exc).__name__}: {exc})") from None
+        # The type only: their messages may quote the markup, which is no part of a one-line failure.
+        raise InputError(origin, f"cannot parse the HTML ({type(exc).__name__})") from None
     # A Document, or None when trafilatura finds no article (a dict only when asked for one).
     text = document.text if isinstance(document, Document) else None
     lines = [line.strip() for line in (text or "").split("\n") if line.strip()]

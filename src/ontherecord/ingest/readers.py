@@ -16,6 +16,7 @@ from pathlib import Path
 from ontherecord.errors import InputError
 from ontherecord.ingest import formats
 from ontherecord.ingest.decoding import check_file, declared_charset, decode, normalize_newlines, read_bytes
+from ontherecord.ingest.files import display, problem_of
 from ontherecord.ingest.html import page_from_html
 from ontherecord.ingest.jsonl import iter_jsonl
 from ontherecord.ingest.warc import iter_warc
@@ -63,17 +64,19 @@ def _read_article(path: Path, settings: Settings, article_id: str | None = None)
     kind, name_id = formats.split_name(path.name)
     if kind == formats.PARQUET:
         check_file(path)
-        raise InputError(str(path), "a Parquet file holds rows of articles; read it with `ontherecord spark`")
+        raise InputError(
+            display(path), "a Parquet file holds rows of articles; read it with `ontherecord spark`"
+        )
     if kind in formats.CONTAINERS:
         check_file(path)
         raise InputError(
-            str(path),
+            display(path),
             f"a {kind.upper()} file holds many articles; read it with read_path or `ontherecord ingest`",
         )
     data = read_bytes(path, settings)
     kind = kind or _sniff(data)
-    origin = str(path)
-    article_id = article_id or name_id
+    origin = display(path)
+    article_id = article_id or display(name_id)
     if kind == formats.HTML:
         html = decode(data, origin, declared=declared_charset(data))
         return page_from_html(html, id=article_id, origin=origin)
@@ -99,19 +102,31 @@ def read_file(path: Path, settings: Settings) -> Page:
     return _read_article(Path(path), settings)
 
 
-def _iter_folder(folder: Path) -> Iterator[tuple[Path, str, str]]:
-    """(path, format, id relative to the folder) for each article file, sorted (see ``formats.walk``)."""
-    found: list[tuple[str, Path, str]] = []
+def _iter_folder(folder: Path) -> Iterator[tuple[Path, str | None, str]]:
+    """(path, format, id relative to the folder) for each article file, sorted (see ``formats.walk``).
+
+    A sub-folder that cannot be listed comes in its sorted place with format None and, for id,
+    the problem: it is a failure to record, not a silent gap in the archive.
+    """
+    found: list[tuple[str, Path, str | None, str]] = []
     skipped = 0
-    for path, kind in formats.walk(folder):
+
+    def unlisted(exc: OSError) -> None:
+        where = Path(exc.filename) if exc.filename else folder
+        key = where.relative_to(folder).as_posix() if where != folder else ""
+        found.append((key, where, None, f"cannot list this folder: {problem_of(exc)}"))
+
+    for path, kind in formats.walk(folder, on_error=unlisted):
         if kind not in formats.READABLE:
             skipped += 1
             continue
         relative = path.relative_to(folder).parent / formats.split_name(path.name)[1]
-        found.append((relative.as_posix(), path, kind))
+        found.append((path.relative_to(folder).as_posix(), path, kind, display(relative.as_posix())))
     if skipped:
-        logger.info("%s: skipped %d files that are not articles (text, HTML, JSONL or WARC)", folder, skipped)
-    for article_id, path, kind in sorted(found, key=lambda item: item[1].relative_to(folder).as_posix()):
+        logger.info(
+            "%s: skipped %d files that are not articles (text, HTML, JSONL or WARC)", display(folder), skipped
+        )
+    for _, path, kind, article_id in sorted(found, key=lambda item: item[0]):
         yield path, kind, article_id
 
 
@@ -142,8 +157,8 @@ def read_path(path: str | Path, settings: Settings) -> Iterator[Page | Failure]:
         InputError: the path does not exist, or it is a single article file that cannot be read.
     """
     path = Path(path)
-    if not path.exists():
-        raise InputError(str(path), "no such file or directory")
+    if not path.exists() and not path.is_symlink():
+        raise InputError(display(path), "no such file or directory")
     if not path.is_dir():
         kind = formats.format_of(path)
         if kind in formats.CONTAINERS:
@@ -152,6 +167,9 @@ def read_path(path: str | Path, settings: Settings) -> Iterator[Page | Failure]:
             yield _read_article(path, settings)
         return
     for file, kind, article_id in _iter_folder(path):
+        if kind is None:
+            yield Failure(display(file), "read", article_id)
+            continue
         try:
             if kind in formats.CONTAINERS:
                 yield from _iter_container(file, kind, settings)
@@ -159,3 +177,6 @@ def read_path(path: str | Path, settings: Settings) -> Iterator[Page | Failure]:
                 yield _read_article(file, settings, article_id)
         except InputError as exc:
             yield Failure(exc.origin, "read", exc.problem)
+        except Exception as exc:  # a bug met on one file: that file fails, its neighbours are still read
+            logger.debug("reading %s failed", display(file), exc_info=True)
+            yield Failure(display(file), "read", f"internal error while reading ({type(exc).__name__})")

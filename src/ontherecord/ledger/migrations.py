@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from sqlalchemy import Connection, insert, select, text
+from sqlalchemy import Connection, Index, insert, select, text
 
 from ontherecord.errors import LedgerError
 from ontherecord.ledger import schema
@@ -127,7 +127,7 @@ def _impact_covering_indexes(conn: Connection) -> None:
     # ones get them here, hence checkfirst. The articles index is in that list because ledgers
     # created before schema.py declared it lack it too.
     # By name, so that indexes declared later are left to the migrations that add them.
-    declared = {
+    declared: dict[str | None, Index] = {
         i.name: i for t in (schema.reliance, schema.article_versions, schema.articles) for i in t.indexes
     }
     for name in _IMPACT_INDEXES:
@@ -139,7 +139,8 @@ def _impact_covering_indexes(conn: Connection) -> None:
 @LEDGER_MIGRATIONS("0003_audit_log")
 def _audit_log(conn: Connection) -> None:
     # The event chain, and an event for every flag stored before it existed, in their order, so
-    # an upgraded ledger verifies and keeps every flag. events imports now() from this module.
+    # an upgraded ledger verifies and keeps every flag.
+    # lazy: an import cycle: events imports now() from this module.
     from ontherecord.ledger import events
 
     schema.audit_log.create(conn, checkfirst=True)

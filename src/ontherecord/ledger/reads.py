@@ -12,7 +12,8 @@ from collections.abc import Iterator, Sequence
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Compiled, Connection, and_, bindparam, case, distinct, func, select
+from sqlalchemy import BindParameter, Connection, and_, bindparam, case, distinct, func, select
+from sqlalchemy.sql.compiler import SQLCompiler
 
 from ontherecord.errors import NotFoundError
 from ontherecord.ledger import schema
@@ -411,7 +412,11 @@ def reliance_rows(conn: Connection, source_id: str) -> list[RelianceRow]:
         .where(re.c.canonical_id == source_id)
         .order_by(re.c.article_id, se.c.position, re.c.position)
     )
-    out = [RelianceRow(*row) for row in conn.execute(q)]
+    # Unpacked by name: a select of ten columns is typed as ten or more, and a row must fill the ten fields exactly.
+    out = [
+        RelianceRow(article_id, version, title, published, position, start, end, text, how, gender)
+        for article_id, version, title, published, position, start, end, text, how, gender in conn.execute(q)
+    ]
     # Sorted here, not in SQL: the dialects disagree on where NULL publication dates go.
     out.sort(key=lambda r: (r.published is None, r.published or "", r.article_id))
     return out
@@ -420,7 +425,7 @@ def reliance_rows(conn: Connection, source_id: str) -> list[RelianceRow]:
 def _impact_statements(how_order: tuple[str, ...]) -> tuple[Any, Any]:
     """The two queries of :func:`impact_rows`, the source id left as the ``source_id`` parameter."""
     re, se = schema.reliance, schema.sentences
-    source_id = bindparam("source_id")
+    source_id: BindParameter[str] = bindparam("source_id")
     found = (
         select(re.c.article_id, re.c.version)
         .where(re.c.canonical_id == source_id)
@@ -466,13 +471,14 @@ def _impact_statements(how_order: tuple[str, ...]) -> tuple[Any, Any]:
 
 
 @lru_cache(maxsize=16)
-def _compiled_impact(dialect: Any, how_order: tuple[str, ...]) -> tuple[Compiled, Compiled]:
+def _compiled_impact(dialect: Any, how_order: tuple[str, ...]) -> tuple[SQLCompiler, SQLCompiler]:
     # Compiled once per dialect: compiling costs more than answering for a source in a few articles.
+    # A SELECT compiles to the dialect's SQLCompiler (the only kind of Compiled with bound parameters).
     heads, sentences = _impact_statements(how_order)
     return heads.compile(dialect=dialect), sentences.compile(dialect=dialect)
 
 
-def _driver_rows(conn: Connection, compiled: Compiled, values: dict[str, Any]) -> list[Any]:
+def _driver_rows(conn: Connection, compiled: SQLCompiler, values: dict[str, Any]) -> list[Any]:
     """The rows of a compiled query as the database driver returns them (plain tuples), in
     ``conn``'s transaction.
 
@@ -482,7 +488,7 @@ def _driver_rows(conn: Connection, compiled: Compiled, values: dict[str, Any]) -
     values.
     """
     params = compiled.construct_params(values)
-    positions = getattr(compiled, "positiontup", None) or ()
+    positions = compiled.positiontup or ()
     args = tuple(params[name] for name in positions) if conn.dialect.positional else params
     cursor = conn.connection.cursor()
     try:

@@ -326,7 +326,9 @@ def add_flag(
             source_id=source_id, status=status, reason=reason.strip(), author=author, created_at=stamp
         )
     )
-    flag_id = int(result.inserted_primary_key[0])
+    key = result.inserted_primary_key
+    assert key is not None  # None only when no row was inserted, and this insert writes one
+    flag_id = int(key[0])
     # In this transaction: a flag is never stored without its entry in the event chain.
     append_flag_event(
         conn,

@@ -105,9 +105,8 @@ class Store:
     @contextmanager
     def read(self) -> Iterator[Connection]:
         """A connection in a read transaction: one consistent view of the ledger."""
-        with self.engine.connect() as conn:
-            with conn.begin():
-                yield conn
+        with self.engine.connect() as conn, conn.begin():
+            yield conn
 
     def write_retrying(self, work: Callable[[Connection], T]) -> T:
         """Run ``work`` in a write transaction, again in a fresh one when a concurrent writer won.

@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from ontherecord.model import Identification, SourceKind
+from ontherecord.model.names import fold
 from ontherecord.nlp.lexicon import resolution_cues
 from ontherecord.nlp.sentences import body_sentences
-from ontherecord.model.names import fold
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc

@@ -274,9 +274,9 @@ class _Resolver:
             wanted = SourceKind.ORGANIZATION if feats.gender == "neuter" else SourceKind.PERSON
             for m in reversed(self.discourse.mentions):
                 entity = self.discourse.entities[m.entity]
-                if m.token < tok.i and not m.quoted and entity.kind == wanted:
-                    if feats.gender in (None, "neuter") or entity.gender in (None, feats.gender):
-                        return entity.id
+                agrees = feats.gender in (None, "neuter") or entity.gender in (None, feats.gender)
+                if m.token < tok.i and not m.quoted and entity.kind == wanted and agrees:
+                    return entity.id
         if feats is None:
             return self._described(tok, self.part_tokens.get(tok.i, [tok])).id
         return self._unidentified(feats.number == "plur").id

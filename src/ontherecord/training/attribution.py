@@ -91,7 +91,7 @@ def parse_articles(
     cache = cache_dir / f"{key}.spacy" if cache_dir is not None else None
     if cache is not None and cache.exists():
         docs = list(DocBin().from_disk(cache).get_docs(nlp.vocab))
-        if len(docs) == len(articles) and all(d.text == a.text for d, a in zip(docs, articles)):
+        if len(docs) == len(articles) and all(d.text == a.text for d, a in zip(docs, articles, strict=True)):
             return docs
         log.warning("%s: stale parse cache, parsing again", cache)
     docs = list(nlp.pipe((a.text for a in articles), batch_size=16))
@@ -279,14 +279,14 @@ def gold_json(article: GoldArticle) -> list[dict[str, list[list[int]]]]:
     ]
 
 
-def score_model(model: AttributionModel, items: Sequence[Prepared]) -> dict:
+def score_model(model: AttributionModel, items: Sequence[Prepared]) -> dict[str, Any]:
     """Score ``model`` on prepared articles with the scorer's metrics (model only, no rules)."""
     docs = {p.article.id: (p.article.text, gold_json(p.article)) for p in items}
     preds = {p.article.id: predictions_json(model.predict(p.doc)) for p in items}
     return score_documents(docs, preds)
 
 
-def headline(res: dict) -> dict[str, float]:
+def headline(res: dict[str, Any]) -> dict[str, float]:
     """The figures a model is chosen and reported on: exact and overlap F1 per role."""
     m = res["metrics"]
     return {
@@ -311,7 +311,7 @@ def train_command(
     cache_dir: Path | None = None,
     grid: Sequence[TrainSettings] | None = None,
     progress: Callable[[str], None] = lambda msg: None,
-) -> dict:
+) -> dict[str, Any]:
     """Train on ``corpus``, choose among ``grid`` on ``dev`` (first entry when no dev), write ``out_dir``.
 
     Args:
@@ -328,7 +328,7 @@ def train_command(
     Returns:
         The metadata written.
     """
-    import spacy
+    from spacy import about as spacy_about
 
     started = time.perf_counter()
     nlp = load_nlp(Settings(nlp_package=nlp_package))
@@ -336,7 +336,7 @@ def train_command(
     train_hash = corpus_hash(corpus)
     progress(f"parsing {len(train_articles)} training articles")
     train_docs = parse_articles(train_articles, nlp, cache_dir, parse_key(nlp, train_hash))
-    train_items = prepare(list(zip(train_articles, train_docs)))
+    train_items = prepare(list(zip(train_articles, train_docs, strict=True)))
     dev_items: list[Prepared] = []
     dev_hash = None
     if dev is not None:
@@ -344,14 +344,14 @@ def train_command(
         dev_hash = corpus_hash(dev)
         progress(f"parsing {len(dev_articles)} dev articles")
         dev_docs = parse_articles(dev_articles, nlp, cache_dir, parse_key(nlp, dev_hash))
-        dev_items = prepare(list(zip(dev_articles, dev_docs)))
+        dev_items = prepare(list(zip(dev_articles, dev_docs, strict=True)))
     grid = list(grid or default_grid())
     if not dev_items:
         grid = grid[:1]
     tried = []
-    best: tuple[float, Path, TrainSettings, dict, dict] | None = None
+    best: tuple[float, Path, TrainSettings, dict[str, float], dict[str, Any]] | None = None
     with tempfile.TemporaryDirectory(prefix="otr-train-") as tmp:
-        cue_models: dict[tuple, Path] = {}
+        cue_models: dict[tuple[float, float, int], Path] = {}
         for n, settings in enumerate(grid):
             cand = Path(tmp) / f"cand{n}"
             cue_key = (settings.cue_c1, settings.cue_c2, settings.max_iterations)
@@ -360,7 +360,7 @@ def train_command(
                 train_items, cand, settings, seed, reuse_cue_from=cue_models.get(cue_key)
             )
             cue_models.setdefault(cue_key, cand / CUE_FILE)
-            scores: dict = {}
+            scores: dict[str, float] = {}
             if dev_items:
                 scores = headline(score_model(AttributionModel.load(cand), dev_items))
                 progress(f"  dev: {scores}")
@@ -379,7 +379,7 @@ def train_command(
         "version": __version__,
         "trained_on": {"path": str(corpus), "articles": len(train_articles), "corpus_sha256": train_hash},
         "dev": {"path": str(dev), "articles": len(dev_items), "corpus_sha256": dev_hash} if dev else None,
-        "nlp": {"package": nlp_package, "version": nlp.meta.get("version"), "spacy": spacy.__version__},
+        "nlp": {"package": nlp_package, "version": nlp.meta.get("version"), "spacy": spacy_about.__version__},
         "command": command,
         "seed": seed,
         "settings": settings.as_dict(),
