@@ -76,17 +76,28 @@ def test_an_os_error_is_bad_input_not_a_bug(
     assert (code, err) == (1, ["Error: /some/file: Permission denied"])
 
 
-def test_undecodable_bytes_in_an_argument_are_one_line(
+def test_undecodable_bytes_in_a_path_argument_are_one_line(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    # What Python makes of the bytes b"caf\xe9.txt" (Latin-1) in argv: a lone surrogate.
+    # What Python makes of the bytes b"caf\xe9.txt" (Latin-1) in argv: a lone surrogate. Used to be exit 70.
     name = os.fsdecode(bytes(tmp_path) + b"/caf\xe9.txt")
     code, err, _ = _main(capsys, "--db", str(tmp_path / "l.db"), "ingest", name)
     assert code == 1
     (line,) = err
-    assert "argument 4 is not valid UTF-8" in line and "caf\\xe9.txt" in line
+    assert "caf\\xe9.txt" in line and "no such file" in line  # the byte escaped, never raw
     assert "\udce9" not in line
     assert not (tmp_path / "l.db").exists()
+
+
+def test_undecodable_bytes_in_the_ledger_url_are_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = os.fsdecode(bytes(tmp_path) + b"/caf\xe9.db")
+    code, err, _ = _main(capsys, "--db", db, "ingest", str(tmp_path))
+    assert code == 1
+    (line,) = err
+    assert line.startswith("Error: --db is not valid UTF-8") and "caf\\xe9.db" in line
+    assert not list(tmp_path.iterdir())
 
 
 @pytest.mark.parametrize(

@@ -65,8 +65,18 @@ def _error(message: str, code: ExitCode) -> NoReturn:
 
 
 def _undecodable(args: list[str]) -> str | None:
-    """A message for the first argument (or ONTHERECORD_ variable) holding bytes that are not UTF-8."""
-    named = [(f"argument {i}", a) for i, a in enumerate(args, 1)]
+    """A message for a ledger URL (``--db`` or an ONTHERECORD_ variable) holding bytes that are not UTF-8.
+
+    Other arguments are left to their command: a path with such bytes in its name is an article
+    file like any other (the readers name it with the bytes escaped, and the batch goes on), and
+    a name or id is simply not found. A ledger URL is different: every message names it, and the
+    database drivers cannot open it.
+    """
+    named = [
+        ("--db", value.removeprefix("--db="))
+        for i, value in enumerate(args)
+        if value.startswith("--db=") or (i > 0 and args[i - 1] == "--db")
+    ]
     named += [(k, v) for k, v in os.environ.items() if k.startswith("ONTHERECORD_")]
     for where, value in named:
         try:
@@ -74,7 +84,7 @@ def _undecodable(args: list[str]) -> str | None:
         except UnicodeEncodeError:
             # Shown with the bad bytes escaped (\xff), never raw.
             shown = os.fsencode(value).decode("utf-8", "backslashreplace")
-            return f"{where} is not valid UTF-8 ({shown}); rename the file or folder, or use UTF-8 text"
+            return f"{where} is not valid UTF-8 ({shown}); rename the ledger's file or folder, or use UTF-8 text"
     return None
 
 

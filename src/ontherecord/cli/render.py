@@ -33,6 +33,8 @@ _CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]
 # lone surrogates (from undecodable input), which no UTF-8 stream can write.
 _JSON_UNSAFE = re.compile(r"[\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 _SURROGATES = re.compile(r"[\ud800-\udfff]")
+# What Python's surrogateescape makes of an undecodable byte in a file name or argument.
+_ESCAPED_BYTE = re.compile(r"[\udc80-\udcff]")
 
 
 def printable(value: Any, *, keep_newlines: bool = True) -> str:
@@ -43,13 +45,17 @@ def printable(value: Any, *, keep_newlines: bool = True) -> str:
         keep_newlines: Keep newlines and tabs (article text, notes); False turns them into spaces.
 
     Returns:
-        The text with carriage returns read as line ends and lone surrogates as U+FFFD.
+        The text with carriage returns read as line ends, undecodable bytes (surrogateescape) as
+        ``\\xNN`` and other lone surrogates as U+FFFD.
     """
     text = "" if value is None else str(value)
     text = _ESCAPES.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
     if not keep_newlines:
         text = text.replace("\n", " ").replace("\t", " ")
-    return _SURROGATES.sub("\ufffd", _CONTROLS.sub("", text))
+    # An undecodable byte of a file name is shown as \xNN (as Python writes it); any other lone
+    # surrogate, which no UTF-8 terminal can print, as U+FFFD.
+    text = _ESCAPED_BYTE.sub(lambda m: f"\\x{ord(m.group()) - 0xDC00:02x}", _CONTROLS.sub("", text))
+    return _SURROGATES.sub("\ufffd", text)
 
 
 def table(headers: Sequence[str], rows: Sequence[Sequence[Any]], max_width: int = 60) -> str:
