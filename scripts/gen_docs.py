@@ -6,12 +6,15 @@ Like cog in sqlite-utils and datasette: the reference can never drift from `--he
 from __future__ import annotations
 
 import sys
+from dataclasses import Field, fields
 from pathlib import Path
+from typing import Any
 
 import click
 
 from ontherecord.cli import cli
-from ontherecord.settings import Settings, settings_help
+from ontherecord.cli.exit_codes import EXIT_CODES
+from ontherecord.settings import Settings
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
 
@@ -25,6 +28,15 @@ def cli_reference() -> str:
         "```",
         _help(cli, "ontherecord"),
         "```",
+        "",
+        "## Exit status",
+        "",
+        "Every command exits with one of these (the table is `ontherecord.cli.exit_codes.EXIT_CODES`).",
+        "Errors are one line on stderr, `Error: ` and what went wrong, naming the file, record or value.",
+        "",
+        "| status | meaning |",
+        "| --- | --- |",
+        *(f"| {int(code)} | {meaning} |" for code, meaning in EXIT_CODES.items()),
     ]
     for name in sorted(cli.commands):
         parts += _section(cli.commands[name], f"ontherecord {name}")
@@ -55,12 +67,31 @@ def settings_reference() -> str:
         "Settings come from their defaults, then a TOML file given with `ontherecord --config FILE`, then",
         "environment variables `ONTHERECORD_<NAME>` (upper case). `--db` on the command line wins over all.",
         "",
-        "| setting | default | what it does |",
-        "| --- | --- | --- |",
+        "Every value is checked where it comes in, and a bad one stops the command before it does anything:",
+        "one line per bad value, naming the file or the variable, the setting and what it must be",
+        "(`Error: settings.toml: batch_size = 0: must be at least 1`), exit status 1. An unknown key in the",
+        "file is refused too (with the nearest known name). In TOML a boolean is `true`/`false`; in the",
+        "environment `1`/`0`, `true`/`false`, `yes`/`no` or `on`/`off`, and anything else is an error (it",
+        "used to read as false). Numbers are never negative; an empty `model` means none.",
+        "",
+        "| setting | default | allowed | what it does |",
+        "| --- | --- | --- | --- |",
     ]
-    for name, help_text in settings_help().items():
-        lines.append(f"| `{name}` | `{getattr(defaults, name)!r}` | {help_text} |")
+    for f in fields(Settings):
+        default = getattr(defaults, f.name)
+        lines.append(f"| `{f.name}` | `{default!r}` | {_allowed(f)} | {f.metadata['help']} |")
     return "\n".join(lines) + "\n"
+
+
+def _allowed(f: Field[Any]) -> str:
+    kinds = {part.strip() for part in str(f.type).split("|")}
+    if "bool" in kinds:
+        return "true or false"
+    low, high = f.metadata.get("minimum"), f.metadata.get("maximum")
+    if "int" in kinds or "float" in kinds:
+        noun = "a whole number" if "int" in kinds else "a number"
+        return f"{noun} from {low} to {high}" if high is not None else f"{noun}, at least {low}"
+    return "text, or empty for none" if "None" in kinds else "text"
 
 
 def main(argv: list[str]) -> int:

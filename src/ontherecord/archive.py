@@ -140,9 +140,9 @@ class Ledger:
 
     # -- reads ----------------------------------------------------------------------------------
 
-    def failures(self) -> list[dict[str, Any]]:
-        """Recorded failures, oldest first: origin, stage, message, created_at."""
-        return self.store.read_retrying(reads.failure_rows)
+    def failures(self, *, limit: int | None = None) -> list[dict[str, Any]]:
+        """Recorded failures, oldest first: origin, stage, message, created_at (the latest ``limit``)."""
+        return self.store.read_retrying(lambda conn: reads.failure_rows(conn, limit))
 
     def get_record(self, article_id: str, version: int | None = None) -> Record:
         """The Record as written (latest version unless ``version``); NotFoundError if absent."""

@@ -4,6 +4,7 @@
     ├── InputError            a file or text we cannot read (missing, binary, empty, too big, no article)
     ├── ExtractionError       the reader failed on one article (parse, extract, resolve)
     ├── ModelError            a trained model that is missing, corrupt or of another version
+    ├── SettingsError         settings of the wrong type or out of bounds (one problem per bad value)
     └── LedgerError           the database: not ours, newer schema, integrity problems, a Record it refuses
         ├── LedgerFault       the database itself failed: locked, read-only, disk full, I/O, damaged
         └── NotFoundError     an article or source the ledger does not hold
@@ -37,6 +38,14 @@ class ExtractionError(OntherecordError):
 
 class ModelError(OntherecordError):
     """A trained model we cannot load."""
+
+
+class SettingsError(OntherecordError, ValueError):
+    """Settings that cannot be used. ``problems`` holds one line per bad value, naming where it came from."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("; ".join(problems))
+        self.problems = list(problems)
 
 
 class LedgerError(OntherecordError):

@@ -76,7 +76,8 @@ def test_load_parquet_refuses_a_folder_that_is_not_job_output(tmp_path: Path) ->
 def test_spark_cli_load_only(job_output: Path, tmp_path: Path) -> None:
     db = str(tmp_path / "cli.db")
     result = CliRunner().invoke(cli, ["--db", db, "spark", "--output", str(job_output), "--load", "--no-progress"])
-    assert result.exit_code == 0, result.output
+    # Exit 1: one input failed (and was recorded), the other three are stored (issue 12 exit-code table).
+    assert result.exit_code == 1, result.output
     assert "1 article(s) failed" in result.output and "crawl.jsonl:17" in result.output
     with Ledger(db) as ledger:
         assert ledger.counts()["articles"] == 3

@@ -33,9 +33,10 @@ def test_ingest_directory_prints_a_summary_and_fills_the_ledger(tmp_path: Path) 
 
 def test_ingest_json_summary_and_rerun(tmp_path: Path) -> None:
     db = str(tmp_path / "l.db")
-    first = json.loads(_run("--db", db, "ingest", str(BATCH_DATA), "--no-progress", "--format", "json").output)
+    args = ("--db", db, "ingest", str(BATCH_DATA), "--no-progress", "--format", "json")
+    first = json.loads(_run(*args).output)
     assert (first["new"], first["failed"]) == (6, 0)
-    second = json.loads(_run("--db", db, "ingest", str(BATCH_DATA), "--no-progress", "--format", "json").output)
+    second = json.loads(_run(*args).output)
     assert (second["new"], second["skipped"]) == (0, 6)
 
 
@@ -49,16 +50,19 @@ def test_missing_path_is_a_one_line_error_naming_it(tmp_path: Path) -> None:
     assert not db.exists()
 
 
-def test_failures_are_counted_and_the_run_still_succeeds(tmp_path: Path) -> None:
+def test_failures_are_counted_the_good_are_stored_and_the_exit_is_1(tmp_path: Path) -> None:
     archive = tmp_path / "archive.jsonl"
     text = (BATCH_DATA / "politico_2016-09-28_axelrod-calls-on-dean-to-apologi.txt").read_text().split("\n", 1)[1]
     good = json.dumps({"id": "a1", "title": "Axelrod", "text": text})
     archive.write_text(good + "\n{not json at all\n")
     db = str(tmp_path / "l.db")
     result = _run("--db", db, "ingest", str(archive), "--no-progress")
-    assert result.exit_code == 0
+    # Issue 12: a batch where some items failed is not "all went well" (it used to exit 0).
+    assert result.exit_code == 1
     assert "1 article(s) failed" in result.output
     assert f"{archive}:2" in result.output
+    with Ledger(db) as ledger:
+        assert [a.id for a in ledger.articles()] == ["a1"]
 
 
 def test_python_dash_m_ingest_on_a_directory(tmp_path: Path) -> None:
@@ -79,7 +83,9 @@ def test_ingest_the_bundled_articles_reads_the_articles_not_the_readme(tmp_path:
     articles = BATCH_DATA.parent.parent / "articles"
     assert (articles / "README.md").exists()
     db = str(tmp_path / "l.db")
-    summary = json.loads(_run("--db", db, "ingest", str(articles), "--no-progress", "--format", "json").output)
+    summary = json.loads(
+        _run("--db", db, "ingest", str(articles), "--no-progress", "--format", "json").output
+    )
     assert (summary["read"], summary["new"], summary["failed"]) == (6, 6, 0)
     with Ledger(db) as ledger:
         assert "README" not in {a.id for a in ledger.articles()}

@@ -5,6 +5,10 @@ Every batch of Records is one transaction, writes are idempotent by (article id,
 and a page whose version the ledger already holds is skipped before parsing. So ``kill -9`` at
 any moment loses at most the batch in flight, and running again finishes the job with every
 article exactly once.
+
+Ctrl-C is the same story told gently: the Records already parsed are stored in one last
+transaction, the workers are stopped, and :class:`IngestInterrupted` carries the summary of what
+was stored, so the CLI can say so and that the same command resumes.
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import os
+import signal
 import stat
 import threading
 import time
@@ -19,6 +24,7 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -59,6 +65,7 @@ class IngestSummary:
         seconds: Wall-clock time of the run.
         jobs: Worker processes used.
         failures: The first few failures of this run (all of them are in the ledger).
+        interrupted: The run was stopped by Ctrl-C (what was parsed before it is stored).
     """
 
     read: int = 0
@@ -72,6 +79,12 @@ class IngestSummary:
     seconds: float = 0.0
     jobs: int = 1
     failures: list[Failure] = field(default_factory=list)
+    interrupted: bool = False
+
+    @property
+    def stored(self) -> int:
+        """Articles this run wrote (new, new versions and unchanged duplicates)."""
+        return self.new + self.new_versions + self.unchanged
 
     def to_dict(self) -> dict[str, Any]:
         """The summary as a plain dict (what ``ingest --format json`` prints)."""
@@ -80,6 +93,20 @@ class IngestSummary:
         data["seconds"] = round(self.seconds, 3)
         data["words_per_s"] = round(self.words / self.seconds, 1) if self.seconds else 0.0
         return data
+
+
+class IngestInterrupted(KeyboardInterrupt):
+    """Ctrl-C stopped :func:`ingest_paths`; every Record parsed before it was stored first.
+
+    A KeyboardInterrupt still, so code that stops on Ctrl-C stops on this too.
+
+    Attributes:
+        summary: What the run did up to the interrupt (``summary.interrupted`` is True).
+    """
+
+    def __init__(self, summary: IngestSummary) -> None:
+        super().__init__("ingest interrupted")
+        self.summary = summary
 
 
 # --- worker processes ------------------------------------------------------------------------
@@ -107,6 +134,8 @@ def _watch_parent(parent: int) -> None:
 
 def init_worker(settings: Settings, parent: int) -> None:
     """Pool initializer: load the spaCy pipeline once for this worker; exit if ``parent`` dies."""
+    # Ctrl-C reaches the whole process group; the parent decides what happens (store, then stop us).
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
     _WORKER["settings"] = settings
     _WORKER["nlp"] = pipeline.load_nlp(settings)
@@ -182,10 +211,43 @@ def _ordered_map(
             if on_rss is not None:
                 probes = dict(f.result() for f in [pool.submit(rss_probe) for _ in range(jobs)])
                 on_rss.extend(probes.values())
-        except BaseException:
-            for _, future in window:
-                future.cancel()
+        except KeyboardInterrupt:
+            # Chunks the workers already finished are parsed work: hand them over, in input order
+            # up to the first unfinished one (a later version must never be stored before an earlier).
+            ready = []
+            while window and _finished(window[0][1]):
+                ready.append(window.popleft())
+            _stop_workers(pool, window)
+            for done, future in ready:
+                yield done, future.result()
             raise
+        except BaseException:
+            _stop_workers(pool, window)
+            raise
+
+
+def _finished(future: Future[list[Record | Failure]]) -> bool:
+    return future.done() and not future.cancelled() and future.exception() is None
+
+
+def _stop_workers(
+    pool: ProcessPoolExecutor, window: Iterable[tuple[list[Cleaned], Future[list[Record | Failure]]]]
+) -> None:
+    """Stop the pool now: queued chunks are cancelled, running ones abandoned with their workers.
+
+    Workers only parse (they hold no ledger connection), so ending them loses nothing stored;
+    waiting instead would keep a Ctrl-C'd run alive until every running chunk was done.
+    """
+    for _, future in window:
+        future.cancel()
+    pool.shutdown(wait=False, cancel_futures=True)
+    # ProcessPoolExecutor has no public way to end its workers before Python 3.14's terminate_workers().
+    terminate = getattr(pool, "terminate_workers", None)
+    if terminate is not None:
+        terminate()
+    else:
+        for process in list((getattr(pool, "_processes", None) or {}).values()):
+            process.terminate()
 
 
 # --- counting, cheaply ------------------------------------------------------------------------
@@ -315,10 +377,17 @@ def ingest_paths(
             yield chunk
 
     pending: list[tuple[Record, str]] = []
+    pending_words = [0]
 
     def flush() -> None:
+        stored = summary.stored
         write_batch(ledger, pending, summary, fail)
+        # Progress counts articles once they are stored, not when parsed: an interrupted or crashed
+        # run never claimed more than the ledger holds. (A Record the ledger refused was counted
+        # as a failure by `fail`.)
+        bar.advance(summary.stored - stored, pending_words[0])
         pending.clear()
+        pending_words[0] = 0
         if record_failure.waiting:  # the ledger took the batch: it may take what waited too
             record_failure.flush()
 
@@ -331,19 +400,27 @@ def ingest_paths(
                 words = _words(result.article.text)
                 summary.words += words
                 pending.append((result, job.origin))
-                bar.advance(1, words)
+                pending_words[0] += words
                 if len(pending) >= WRITE_BATCH:
                     flush()
         flush()
     except LedgerFault as exc:
         # The ledger stopped taking writes: say what is kept and how to go on, not just what broke.
-        stored = summary.new + summary.new_versions
+        stored = summary.stored
         raise LedgerFault(
             f"{exc} — {stored} article(s) of this run were stored; fix that and run the same command "
             "again to resume",
             kind=exc.kind,
             transient=exc.transient,
         ) from exc
+    except KeyboardInterrupt as exc:
+        # Ctrl-C: what was parsed is stored, in one transaction (a re-run skips it), and a second
+        # Ctrl-C cannot cut that short. A flush the interrupt itself cut short was rolled back, so
+        # its Records are still pending and are written here.
+        with _sigint_ignored():
+            flush()
+        summary.interrupted = True
+        raise IngestInterrupted(summary) from exc
     finally:
         summary.seconds = time.monotonic() - started
         bar.close()
@@ -352,6 +429,19 @@ def ingest_paths(
             if close is not None:
                 close()
     return summary
+
+
+@contextmanager
+def _sigint_ignored() -> Iterator[None]:
+    """Ignore SIGINT inside the block (in the main thread; elsewhere signals are not ours to set)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 def write_batch(

@@ -1,4 +1,4 @@
-"""CLI: the ledger's event chain — `audit verify` checks it, `audit show` lists it (thin skins over Ledger)."""
+"""CLI: the ledger's event chain — `audit verify` checks it, `audit show` lists it (skins over Ledger)."""
 
 from __future__ import annotations
 

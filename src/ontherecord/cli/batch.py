@@ -7,7 +7,8 @@ from typing import Any
 
 import click
 
-from ontherecord.cli.render import as_json
+from ontherecord.cli.exit_codes import ExitCode
+from ontherecord.cli.render import as_json, printable
 
 
 def _failures_hint(ctx: click.Context) -> str:
@@ -34,7 +35,10 @@ def _summary_text(summary: dict[str, Any], hint: str) -> str:
     if summary["failed"]:
         shown = summary["failures"]
         text += f"\n\n{summary['failed']} article(s) failed; {hint}."
-        text += "".join(f"\n  {f['origin']}: {f['stage']}: {f['message']}" for f in shown)
+        text += "".join(
+            "\n  " + printable(f"{f['origin']}: {f['stage']}: {f['message']}", keep_newlines=False)
+            for f in shown
+        )
         if summary["failed"] > len(shown):
             text += f"\n  … and {summary['failed'] - len(shown)} more"
         if summary.get("unrecorded"):
@@ -47,35 +51,53 @@ def _summary_text(summary: dict[str, Any], hint: str) -> str:
 
 @click.command("ingest")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("--jobs", "-j", type=click.IntRange(min=1), help="Worker processes that parse (default: setting `jobs`).")
+@click.option(
+    "--jobs", "-j", type=click.IntRange(min=1), help="Worker processes that parse (default: setting `jobs`)."
+)
 @click.option("--no-progress", is_flag=True, help="Do not draw the progress line on stderr.")
 @click.option(
     "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
     help="How to print the summary at the end.",
 )
 @click.pass_context
-def ingest_cli(ctx: click.Context, paths: tuple[Path, ...], jobs: int | None, no_progress: bool, fmt: str) -> None:
+def ingest_cli(
+    ctx: click.Context, paths: tuple[Path, ...], jobs: int | None, no_progress: bool, fmt: str
+) -> None:
     """Read every article under PATHS (files, directories, JSONL, WARC) into the ledger.
 
-    Re-running changes nothing; after a crash, running again finishes the job. Articles that cannot
-    be read are recorded in the failures table and the run goes on.
+    Re-running changes nothing; after a crash or Ctrl-C, running the same command again finishes
+    the job (stored articles are skipped). Articles that cannot be read are recorded in the
+    failures table and the run goes on; the exit status is then 1.
     """
     # lazy: the batch runner loads the reading door and the archive (+75 ms measured), which
     # `--help` and the other commands need not pay.
-    from ontherecord.batch.local import ingest_paths
+    from ontherecord.batch.local import IngestInterrupted, ingest_paths
 
     settings = ctx.obj["settings"]
     # A symlink that leads nowhere (or to itself) is an item that fails to read, not a mistyped path.
     missing = [p for p in paths if not p.exists() and not p.is_symlink()]
     if missing:
         raise click.ClickException(f"{missing[0]}: no such file or directory")
-    summary = ingest_paths(
-        paths, settings, jobs=jobs or settings.jobs, progress=not no_progress
-    ).to_dict()
+    try:
+        result = ingest_paths(paths, settings, jobs=jobs or settings.jobs, progress=not no_progress)
+    except IngestInterrupted as stop:
+        result = stop.summary
+    summary = result.to_dict()
     if fmt == "json":
         click.echo(as_json(summary))
     else:
         click.echo(_summary_text(summary, _failures_hint(ctx)))
+    if result.interrupted:
+        click.echo(
+            f"Interrupted: {result.stored:,} article(s) stored before stopping, {result.skipped:,} "
+            f"already in the ledger, {result.failed:,} failed. Run the same command again to resume: "
+            "stored articles are skipped.",
+            err=True,
+        )
+        ctx.exit(ExitCode.INTERRUPTED)
+    if result.failed:
+        # The others were stored; the failures are named above and kept in the ledger.
+        ctx.exit(ExitCode.BAD_INPUT)
 
 
 @click.command("spark")
@@ -88,7 +110,9 @@ def ingest_cli(ctx: click.Context, paths: tuple[Path, ...], jobs: int | None, no
 )
 @click.option("--master", help="Spark master URL (default: local[*], i.e. Spark local mode on this machine).")
 @click.option("--partitions", type=click.IntRange(min=1), help="Partitions to read with.")
-@click.option("--load", is_flag=True, help="Then load the Records into the ledger (--db). Without --input: load only.")
+@click.option(
+    "--load", is_flag=True, help="Then load the Records into the ledger (--db). Without --input: load only."
+)
 @click.option("--no-progress", is_flag=True, help="Do not draw the progress line while loading.")
 @click.pass_context
 def spark_cli(
@@ -127,6 +151,8 @@ def spark_cli(
         with Ledger(settings.db) as ledger:
             summary = load_parquet(ledger, output, progress=not no_progress).to_dict()
         click.echo(_summary_text(summary, _failures_hint(ctx)))
+        if summary["failed"]:
+            ctx.exit(ExitCode.BAD_INPUT)
 
 
 COMMANDS = [ingest_cli, spark_cli]

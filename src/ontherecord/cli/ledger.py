@@ -1,4 +1,4 @@
-"""CLI: the ledger's verbs — articles, show, sources, source, flag, impact, diff (thin skins over Ledger)."""
+"""CLI: the ledger's verbs — articles, show, sources, source, flag, impact, diff, failures (over Ledger)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from ontherecord.cli.render import as_json, heading, record_text, table
+from ontherecord.cli.render import as_json, heading, printable, record_text, table
 from ontherecord.model.serialize import record_to_dict
 
 if TYPE_CHECKING:
@@ -63,7 +63,7 @@ def _show_text(record: Record, version: int, versions: list[int]) -> str:
             record_text(record),
             "",
             heading(f"Text (version {version} of {len(versions)})"),
-            record.article.text,
+            printable(record.article.text),
         ]
     )
 
@@ -109,11 +109,47 @@ def _n(count: int, noun: str) -> str:
 
 def _flag_line(flag: Any, width: int = 0) -> str:
     """The flag as one line; ``width`` cuts a long reason (the draft correction prints it whole)."""
-    by = f" by {flag.author}" if flag.author else ""
-    reason = flag.reason
+    by = f" by {printable(flag.author, keep_newlines=False)}" if flag.author else ""
+    reason = printable(flag.reason, keep_newlines=False)
     if width and len(reason) > width:
         reason = reason[: width - 1].rstrip() + "…"
     return f"{flag.status} on {flag.created_at[:10]}{by}: {reason}"
+
+
+@click.command("failures")
+@click.option(
+    "--limit",
+    type=click.IntRange(min=1),
+    default=50,
+    show_default=True,
+    help="How many of the latest to list.",
+)
+@click.option("--all", "show_all", is_flag=True, help="List every failure (overrides --limit).")
+@FORMAT
+@click.pass_context
+def failures_cli(ctx: click.Context, limit: int, show_all: bool, fmt: str) -> None:
+    """List the articles that could not be read or stored (the failures table), oldest first."""
+    with open_ledger(ctx) as ledger:
+        rows = ledger.failures(limit=None if show_all else limit)
+        total = ledger.counts()["failures"]
+    if fmt == "json":
+        click.echo(as_json(rows))
+        return
+    if not rows:
+        click.echo("No failures recorded.")
+        return
+    click.echo(
+        table(
+            ["time", "origin", "stage", "message"],
+            [
+                (str(r["created_at"])[:19].replace("T", " "), r["origin"], r["stage"], r["message"])
+                for r in rows
+            ],
+            max_width=90,
+        )
+    )
+    if total > len(rows):
+        click.echo(f"\n{len(rows)} of {total} failures shown (the latest); --all lists every one.")
 
 
 @click.command("source")
@@ -130,7 +166,7 @@ def source_cli(ctx: click.Context, name: str, fmt: str) -> None:
     s = profile.source
     out = [
         heading(s.name),
-        f"id: {s.id}",
+        f"id: {printable(s.id, keep_newlines=False)}",
         f"identification: {s.identification} {s.kind}",
         f"status: {_flag_line(s.flag, width=100) if s.flag else 'not flagged'}",
         f"{_n(len(profile.attributions), 'attribution')} in {_n(len(profile.articles), 'article')}; "
@@ -181,9 +217,10 @@ def flag_cli(ctx: click.Context, name: str, reason: str, status: str, author: st
     if fmt == "json":
         click.echo(as_json(event.to_dict()))
         return
-    click.echo(f"Flagged {event.source_name} as {event.status} (event {event.id}).")
+    name = printable(event.source_name, keep_newlines=False)
+    click.echo(f"Flagged {name} as {event.status} (event {event.id}).")
     if status != "cleared":
-        click.echo(f'Next: ontherecord impact "{event.source_name}"')
+        click.echo(f'Next: ontherecord impact "{name}"')
 
 
 @click.command("impact")
@@ -215,7 +252,7 @@ def impact_text(result: Impact) -> str:
                 max_width=100,
             )
         )
-    out += ["", heading("Draft correction"), result.draft_correction]
+    out += ["", heading("Draft correction"), printable(result.draft_correction)]
     return "\n".join(out)
 
 
@@ -232,24 +269,28 @@ def diff_cli(ctx: click.Context, article: str, old: int | None, new: int | None,
     if fmt == "json":
         click.echo(as_json(d.to_dict()))
         return
+    def line(value: Any) -> str:
+        return printable(value, keep_newlines=False)
+
     out = [heading(f"{article}: version {d.old} → {d.new}")]
     if d.unchanged:
         out.append("No differences.")
     if d.title[0] != d.title[1]:
-        out.append(f"title: {d.title[0]!r} → {d.title[1]!r}")
-    for label, notes in (("note added", d.notes_added), ("note removed", d.notes_removed)):
-        out += [f"{label}: {n}" for n in notes]
-    for label, sources in (("source added", d.sources_added), ("source removed", d.sources_removed)):
-        out += [f"{label}: {n}" for n in sources]
-    for sign, attributions in (("+", d.attributions_added), ("-", d.attributions_removed)):
-        out += [f"{sign} {a.source} ({a.kind}, {a.cue!r}): {a.content}" for a in attributions]
+        out.append(f"title: {line(repr(d.title[0]))} → {line(repr(d.title[1]))}")
+    for label, names in (
+        ("note added", d.notes_added),
+        ("note removed", d.notes_removed),
+        ("source added", d.sources_added),
+        ("source removed", d.sources_removed),
+    ):
+        out += [f"{label}: {line(n)}" for n in names]
+    for sign, sigs in (("+", d.attributions_added), ("-", d.attributions_removed)):
+        out += [f"{sign} {line(a.source)} ({a.kind}, {line(repr(a.cue))}): {line(a.content)}" for a in sigs]
     if d.text_diff:
         out += ["", heading("Text")]
-        out += [
-            click.style(line, fg="green" if line.startswith("+") else "red" if line.startswith("-") else None)
-            for line in d.text_diff
-        ]
+        colours = {"+": "green", "-": "red"}
+        out += [click.style(line(text), fg=colours.get(text[:1])) for text in d.text_diff]
     click.echo("\n".join(out))
 
 
-COMMANDS = [articles_cli, show_cli, sources_cli, source_cli, flag_cli, impact_cli, diff_cli]
+COMMANDS = [articles_cli, show_cli, sources_cli, source_cli, flag_cli, impact_cli, diff_cli, failures_cli]

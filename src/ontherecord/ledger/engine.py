@@ -10,13 +10,16 @@ when SQLite could not otherwise read it.
 from __future__ import annotations
 
 import os
+import re
 import sqlite3
+import warnings
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from sqlalchemy import Connection, Engine, create_engine, event, inspect
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError, SAWarning
 from sqlalchemy.pool import StaticPool
 
 from ontherecord.errors import LedgerError
@@ -26,16 +29,59 @@ SQLITE_HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 30_000
 
 
+# user:password@ in a URL that SQLAlchemy cannot parse: the password must not be shown either.
+_PASSWORD = re.compile(r"(?<=://)([^/@:]*):[^/@]*@")
+
+
 def normalize_url(url: str) -> str:
-    """A full SQLAlchemy URL for ``url``: paths become ``sqlite:///``, bare postgresql uses psycopg 3."""
+    """A full SQLAlchemy URL for ``url``: paths become ``sqlite:///``, bare postgresql uses psycopg 3.
+
+    A relative SQLite URL (``sqlite:///relative.db``) is made absolute against the working directory,
+    as a plain path is, so that every message and comparison names one file.
+
+    Raises:
+        LedgerError: the URL cannot be parsed (a port that is not a number, say); the message never
+            shows the password.
+    """
     if url == ":memory:":
         return "sqlite://"
     if "://" not in url:
         return "sqlite:///" + str(Path(url).expanduser().resolve())
+    shown = display_url(url)
     for bare in ("postgresql://", "postgres://"):
         if url.startswith(bare):
-            return "postgresql+psycopg://" + url[len(bare) :]
+            url = "postgresql+psycopg://" + url[len(bare) :]
+            break
+    parsed = parse_url(url, shown)
+    if parsed.get_backend_name() == "sqlite" and parsed.query:
+        # Options are checked before the file is: a typo is the problem to report, not a missing ledger.
+        _sqlite_engine(url, {}, shown).dispose()
+    database = parsed.database if parsed.get_backend_name() == "sqlite" else None
+    relative = database and not Path(database).is_absolute()
+    if database and relative and database != ":memory:" and not database.startswith("file:"):
+        absolute = str(Path(database).expanduser().resolve())
+        return parsed.set(database=absolute).render_as_string(hide_password=False)
     return url
+
+
+def parse_url(url: str, shown: str | None = None) -> URL:
+    """``url`` parsed by SQLAlchemy, or a LedgerError that says what is wrong with it.
+
+    Args:
+        url: A full SQLAlchemy URL.
+        shown: How messages name the URL (default: ``url`` without its password).
+    """
+    shown = display_url(url) if shown is None else shown
+    try:
+        parsed = make_url(url)
+        port = parsed.port
+    except ValueError as exc:  # SQLAlchemy reads the port with int()
+        raise LedgerError(f"{shown}: not a valid database URL (the port must be a number)") from exc
+    except ArgumentError as exc:
+        raise LedgerError(f"{shown}: not a valid database URL (cannot parse it)") from exc
+    if port is not None and not 0 < port < 65536:
+        raise LedgerError(f"{shown}: not a valid database URL (port {port} is out of range)")
+    return parsed
 
 
 def display_url(url: str) -> str:
@@ -46,8 +92,8 @@ def display_url(url: str) -> str:
         parsed = make_url(url)
         # As typed unless there is a password to hide (rendering would escape a file: URI's colon).
         return url if parsed.password is None else parsed.render_as_string(hide_password=True)
-    except Exception:  # an unparsable URL has no password we could show
-        return url
+    except Exception:  # unparsable: hide whatever sits where a password would
+        return _PASSWORD.sub(r"\1:***@", url)
 
 
 def _is_uri(parsed: Any) -> bool:
@@ -109,6 +155,20 @@ def read_only_medium_url(url: str, shown: str) -> str:
 def _connect_readonly(path: Path) -> sqlite3.Connection:
     mode = "immutable=1" if _needs_immutable(path) and not _unflushed_wal(path) else "mode=ro"
     return sqlite3.connect(f"{path.as_uri()}?{mode}", uri=True)
+
+
+def sqlite_files(url: str) -> tuple[Path, ...]:
+    """The files a SQLite ledger at ``url`` (a path or URL) lives in: the database, then its -wal,
+    -shm and -journal companions (whether they exist now or not). Empty for other databases.
+
+    Raises:
+        LedgerError: ``url`` is not a valid database URL.
+    """
+    path = sqlite_path(normalize_url(url))
+    if path is None:
+        return ()
+    path = path.resolve()
+    return (path, *(path.with_name(path.name + suffix) for suffix in ("-wal", "-shm", "-journal")))
 
 
 def _sqlite_tables_readonly(path: Path, shown: str) -> list[str]:
@@ -185,13 +245,13 @@ def _sqlite_begin(conn: Any) -> None:
 
 def make_engine(url: str) -> Engine:
     """An engine for a full SQLAlchemy URL (see :func:`normalize_url`), with SQLite set up for the ledger."""
-    parsed = make_url(url)
+    parsed = parse_url(url)
     if parsed.get_backend_name() == "sqlite":
         kwargs: dict[str, Any] = {}
         if sqlite_path(url) is None:
             # One shared connection, or every checkout would see a different empty memory database.
             kwargs = {"poolclass": StaticPool, "connect_args": {"check_same_thread": False}}
-        engine = create_engine(url, **kwargs)
+        engine = _sqlite_engine(url, kwargs, display_url(url))
         own_timeout = "timeout" not in parsed.query
 
         def on_connect(dbapi_connection: Any, record: Any) -> None:
@@ -207,6 +267,21 @@ def make_engine(url: str) -> Engine:
         raise LedgerError(f"{display_url(url)}: the database driver is missing ({exc}){hint}") from exc
     except Exception as exc:  # an unknown dialect or a malformed URL
         raise LedgerError(f"{display_url(url)}: cannot open ({exc})") from exc
+
+
+def _sqlite_engine(url: str, kwargs: dict[str, Any], shown: str) -> Engine:
+    """``create_engine`` for SQLite, with the URL's options checked (a LedgerError names a bad one)."""
+    try:
+        with warnings.catch_warnings():
+            # An option the driver would ignore is a typo to report, not a warning to scroll past.
+            warnings.simplefilter("error", SAWarning)
+            return create_engine(url, **kwargs)
+    except (ValueError, TypeError, SAWarning) as exc:  # `?timeout=abc`, `?tiemout=5`
+        option = ", ".join(sorted(make_url(url).query)) or "?"
+        # The driver's first sentence says which option and why; the rest is a link.
+        reason = str(exc).split(";")[0].split(" (Background")[0]
+        raise LedgerError(f"{shown}: a bad option in the URL ({option}): {reason}") from exc
+
 
 
 def table_names(bind: Engine | Connection) -> list[str]:

@@ -524,10 +524,14 @@ def impact_rows(
     return heads, _driver_rows(conn, sentences_sql, {"source_id": source_id})
 
 
-def failure_rows(conn: Connection) -> list[dict[str, Any]]:
+def failure_rows(conn: Connection, limit: int | None = None) -> list[dict[str, Any]]:
+    """Recorded failures, oldest first; with ``limit``, only the latest ``limit`` of them."""
     f = schema.failures
-    q = select(f.c.origin, f.c.stage, f.c.message, f.c.created_at).order_by(f.c.id)
-    return [dict(r) for r in conn.execute(q).mappings()]
+    q = select(f.c.id, f.c.origin, f.c.stage, f.c.message, f.c.created_at)
+    if limit is not None:
+        q = q.order_by(f.c.id.desc()).limit(limit)
+    rows = sorted(conn.execute(q).mappings(), key=lambda r: r["id"])
+    return [{k: r[k] for k in ("origin", "stage", "message", "created_at")} for r in rows]
 
 
 def table_counts(conn: Connection) -> dict[str, int]:
